@@ -1,0 +1,66 @@
+package dev.taskstream.embedding;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An LRU of vectors keyed by exact instruction text: chat logs repeat themselves, and a hit skips
+ * tokenisation and inference entirely. Thread-safe; a capacity of 0 disables it.
+ */
+final class EmbeddingCache {
+  private final int capacity;
+  private final Map<String, float[]> entries;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+
+  EmbeddingCache(final int capacity) {
+    this.capacity = capacity;
+    this.entries =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(final Map.Entry<String, float[]> eldest) {
+            return size() > EmbeddingCache.this.capacity;
+          }
+        };
+  }
+
+  /** Returns the cached vector or {@code null}, counting a hit or a miss. */
+  float[] get(final String text) {
+    if (capacity == 0) {
+      misses.incrementAndGet();
+      return null;
+    }
+    final float[] found;
+    synchronized (entries) {
+      found = entries.get(text);
+    }
+    (found == null ? misses : hits).incrementAndGet();
+    return found;
+  }
+
+  void put(final String text, final float[] vector) {
+    if (capacity == 0) {
+      return;
+    }
+    synchronized (entries) {
+      entries.put(text, vector);
+    }
+  }
+
+  long hits() {
+    return hits.get();
+  }
+
+  long misses() {
+    return misses.get();
+  }
+
+  int size() {
+    synchronized (entries) {
+      return entries.size();
+    }
+  }
+}

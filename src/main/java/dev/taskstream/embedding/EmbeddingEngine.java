@@ -1,0 +1,222 @@
+package dev.taskstream.embedding;
+
+import dev.taskstream.config.EmbedderConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns instructions into L2-normalised, prompt-steered vectors. The single owner of the native
+ * resources (ONNX session, tokenizer): build it once, share it, close it last (after the stream
+ * that uses it). {@link #embed(List)} is thread-safe; use after {@link #close()} throws {@link
+ * IllegalStateException}.
+ */
+public final class EmbeddingEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddingEngine.class);
+
+  private final EmbedderConfig config;
+  private final OnnxEncoder encoder;
+  private final PromptedTokenizer tokenizer;
+  private final EmbeddingCache cache;
+  private final Pooling pooling;
+  private final EmbedderFingerprint fingerprint;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong texts = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+
+  private EmbeddingEngine(final EmbedderConfig config, final ModelArtifacts model) {
+    this.config = config;
+    final int maxTokens = Math.min(config.maxTokens(), model.maxPositions());
+    this.tokenizer = new PromptedTokenizer(model.tokenizerJson(), config.prompt(), maxTokens);
+    try {
+      this.encoder = new OnnxEncoder(model, config.provider(), config.threads());
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
+    this.pooling = config.pooling() == null ? model.pooling() : config.pooling();
+    this.cache = new EmbeddingCache(config.cacheSize());
+    this.fingerprint =
+        new EmbedderFingerprint(
+            model.name(),
+            model.onnxSha256(),
+            config.prompt().template(),
+            encoder.pooledOutput() ? model.pooling() : pooling,
+            encoder.dimension());
+  }
+
+  /**
+   * Loads the model, checks its contract and warms it up.
+   *
+   * @param config the embedder settings
+   * @return a ready engine
+   * @throws ModelContractException with one actionable line when the model cannot be used
+   */
+  public static EmbeddingEngine open(final EmbedderConfig config) {
+    final EmbeddingEngine engine = new EmbeddingEngine(config, ModelArtifacts.resolve(config.model()));
+    try {
+      engine.warmUp();
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+    LOG.info(
+        "embedder ready: model={} prompt={} pooling={} dim={} provider={}",
+        engine.fingerprint.model(),
+        config.prompt().name(),
+        engine.fingerprint.pooling(),
+        engine.dimension(),
+        engine.encoder.activeProvider());
+    return engine;
+  }
+
+  /**
+   * ORT on CUDA is many times slower on the first run of a new shape, so every power-of-two
+   * length bucket is run once at start. On CPU one short run proves the output contract.
+   */
+  private void warmUp() {
+    final boolean gpu = encoder.activeProvider() == ExecutionProvider.CUDA;
+    final int rows = gpu ? config.batchSize() : 1;
+    for (int words = 1; words <= (gpu ? config.maxTokens() : 1); words *= 2) {
+      final List<String> dummy = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        dummy.add("warm up ".repeat(words));
+      }
+      encodeAndRun(dummy);
+    }
+  }
+
+  /**
+   * Embeds one instruction.
+   *
+   * @param instruction the instruction text
+   * @return its unit vector
+   * @throws InvalidInstructionException if it is null or blank
+   */
+  public float[] embed(final String instruction) {
+    return embed(List.of(instruction))[0];
+  }
+
+  /**
+   * Embeds a window of instructions in length-bucketed, dynamically padded batches. Repeated
+   * texts, within the window or seen before, are embedded once.
+   *
+   * @param instructions the texts; none may be null or blank
+   * @return one unit vector per instruction, in order
+   * @throws InvalidInstructionException naming the first text that cannot be embedded
+   */
+  public float[][] embed(final List<String> instructions) {
+    checkOpen();
+    for (int i = 0; i < instructions.size(); i++) {
+      final String reason = InstructionText.rejectionReason(instructions.get(i));
+      if (reason != null) {
+        throw new InvalidInstructionException(i, reason);
+      }
+    }
+    final float[][] out = new float[instructions.size()][];
+    final Map<String, List<Integer>> misses = new LinkedHashMap<>();
+    for (int i = 0; i < out.length; i++) {
+      final String text = instructions.get(i);
+      final List<Integer> waiting = misses.get(text);
+      if (waiting != null) {
+        waiting.add(i);
+        continue;
+      }
+      final float[] hit = cache.get(text);
+      if (hit != null) {
+        out[i] = hit.clone();
+      } else {
+        misses.computeIfAbsent(text, k -> new ArrayList<>()).add(i);
+      }
+    }
+    if (!misses.isEmpty()) {
+      final List<String> unique = new ArrayList<>(misses.keySet());
+      final float[][] vectors = encodeAndRun(unique);
+      for (int u = 0; u < unique.size(); u++) {
+        cache.put(unique.get(u), vectors[u]);
+        for (final int i : misses.get(unique.get(u))) {
+          out[i] = vectors[u].clone();
+        }
+      }
+    }
+    return out;
+  }
+
+  private float[][] encodeAndRun(final List<String> unique) {
+    final PromptedTokenizer.Encoded[] encoded = tokenizer.encode(unique);
+    final int[] lengths = new int[encoded.length];
+    for (int i = 0; i < encoded.length; i++) {
+      lengths[i] = encoded[i].length();
+    }
+    final float[][] vectors = new float[encoded.length][];
+    for (final int[] batch : LengthBuckets.split(lengths, config.batchSize(), config.bucketing())) {
+      final PromptedTokenizer.Encoded[] rows = new PromptedTokenizer.Encoded[batch.length];
+      for (int k = 0; k < batch.length; k++) {
+        rows[k] = encoded[batch[k]];
+      }
+      final float[][] pooled = encoder.run(rows, pooling);
+      for (int k = 0; k < batch.length; k++) {
+        vectors[batch[k]] = Vectors.normalizeInPlace(pooled[k]);
+      }
+      batches.incrementAndGet();
+    }
+    texts.addAndGet(encoded.length);
+    return vectors;
+  }
+
+  /**
+   * @return the vector size
+   */
+  public int dimension() {
+    return encoder.dimension();
+  }
+
+  /**
+   * @return what produces this engine's vectors
+   */
+  public EmbedderFingerprint fingerprint() {
+    return fingerprint;
+  }
+
+  /**
+   * @return the provider inference actually runs on, after any fallback
+   */
+  public ExecutionProvider activeProvider() {
+    return encoder.activeProvider();
+  }
+
+  /**
+   * @return the settings this engine was built with
+   */
+  public EmbedderConfig config() {
+    return config;
+  }
+
+  /**
+   * @return counters since start
+   */
+  public EmbedderStats stats() {
+    return new EmbedderStats(
+        texts.get(), batches.get(), cache.hits(), cache.misses(), tokenizer.truncatedCount());
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("embedding engine is closed");
+    }
+  }
+
+  /** Releases the session and tokenizer; idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      encoder.close();
+      tokenizer.close();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.taskstream.embedding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The bytes of one encoder and what we know about it, resolved from a built-in name or a
+ * directory.
+ *
+ * @param name the model's name, recorded in fingerprints
+ * @param onnx the ONNX graph
+ * @param tokenizerJson the HuggingFace tokenizer.json
+ * @param pooling the pooling the model was trained with
+ * @param maxPositions the longest sequence the model accepts
+ * @param onnxSha256 hex SHA-256 of the graph, so a taxonomy can tell which weights made it
+ */
+public record ModelArtifacts(
+    String name,
+    byte[] onnx,
+    byte[] tokenizerJson,
+    Pooling pooling,
+    int maxPositions,
+    String onnxSha256) {
+
+  /** The optional metadata file of a model directory. */
+  public static final String METADATA_FILE = "model.json";
+
+  /**
+   * Resolves a built-in model name or a model directory.
+   *
+   * @param spec a built-in name or a directory with {@code model.onnx} and {@code tokenizer.json}
+   * @return the artifacts
+   * @throws ModelContractException with one actionable line when nothing fits
+   */
+  public static ModelArtifacts resolve(final String spec) {
+    final var builtin = BuiltinModel.byName(spec);
+    if (builtin.isPresent()) {
+      return fromBuiltin(builtin.get());
+    }
+    final Path dir = Path.of(spec);
+    if (Files.isDirectory(dir)) {
+      return fromDirectory(dir);
+    }
+    throw new ModelContractException(
+        "model '"
+            + spec
+            + "' is neither a built-in ("
+            + BuiltinModel.names()
+            + ") nor a directory holding model.onnx and tokenizer.json");
+  }
+
+  private static ModelArtifacts fromBuiltin(final BuiltinModel model) {
+    final byte[] onnx = resource(model.onnxResource(), model);
+    final byte[] tokenizer = resource(model.tokenizerResource(), model);
+    return new ModelArtifacts(
+        model.modelName(), onnx, tokenizer, model.pooling(), model.maxPositions(), sha256(onnx));
+  }
+
+  private static byte[] resource(final String path, final BuiltinModel model) {
+    try (InputStream in = ModelArtifacts.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new ModelContractException(
+            "built-in model '"
+                + model.modelName()
+                + "' is not on the classpath: add dev.langchain4j:langchain4j-embeddings-"
+                + model.modelName()
+                + " (missing resource "
+                + path
+                + ")");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ModelArtifacts fromDirectory(final Path dir) {
+    final Path onnxFile = dir.resolve("model.onnx");
+    final Path tokenizerFile = dir.resolve("tokenizer.json");
+    for (final Path required : new Path[] {onnxFile, tokenizerFile}) {
+      if (!Files.isRegularFile(required)) {
+        throw new ModelContractException(
+            "model directory " + dir + " lacks " + required.getFileName());
+      }
+    }
+    try {
+      final byte[] onnx = Files.readAllBytes(onnxFile);
+      final JsonNode meta = readMetadata(dir.resolve(METADATA_FILE));
+      final String name = meta.path("name").asText(dir.getFileName().toString());
+      final Pooling pooling = Pooling.parse(meta.path("pooling").asText("mean"));
+      final int maxPositions = meta.path("maxTokens").asInt(512);
+      return new ModelArtifacts(
+          name, onnx, Files.readAllBytes(tokenizerFile), pooling, maxPositions, sha256(onnx));
+    } catch (IOException e) {
+      throw new ModelContractException("cannot read model directory " + dir + ": " + e, e);
+    }
+  }
+
+  private static JsonNode readMetadata(final Path file) throws IOException {
+    final ObjectMapper mapper = new ObjectMapper();
+    return Files.isRegularFile(file)
+        ? mapper.readTree(file.toFile())
+        : mapper.createObjectNode();
+  }
+
+  private static String sha256(final byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM ships SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.taskstream.embedding;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens an ONNX Runtime session on the requested provider, falling back where allowed. */
+final class OrtSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
+
+  private OrtSessions() {}
+
+  static OnnxEncoder.Session open(
+      final OrtEnvironment env,
+      final ModelArtifacts model,
+      final ExecutionProvider provider,
+      final int threads) {
+    if (provider == ExecutionProvider.CPU) {
+      return new OnnxEncoder.Session(create(env, model, threads, false), ExecutionProvider.CPU);
+    }
+    final boolean compiledIn = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    if (provider == ExecutionProvider.CUDA && !compiledIn) {
+      throw new ModelContractException(
+          "execution provider cuda needs the GPU build: rebuild with -Pgpu, or use --provider auto");
+    }
+    if (!compiledIn) {
+      // The CPU build cannot run CUDA at all: nothing to warn about, nothing to try.
+      LOG.info("CPU build of ONNX Runtime: running on CPU");
+      return new OnnxEncoder.Session(create(env, model, threads, false), ExecutionProvider.CPU);
+    }
+    try {
+      return new OnnxEncoder.Session(create(env, model, threads, true), ExecutionProvider.CUDA);
+    } catch (ModelContractException e) {
+      if (provider == ExecutionProvider.CUDA) {
+        throw e;
+      }
+      LOG.warn("CUDA unavailable ({}); falling back to CPU", rootMessage(e));
+      return new OnnxEncoder.Session(create(env, model, threads, false), ExecutionProvider.CPU);
+    }
+  }
+
+  private static OrtSession create(
+      final OrtEnvironment env, final ModelArtifacts model, final int threads, final boolean cuda) {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      if (cuda) {
+        options.addCUDA(0);
+      }
+      return env.createSession(model.onnx(), options);
+    } catch (OrtException | UnsatisfiedLinkError e) {
+      throw new ModelContractException(
+          "cannot load model '"
+              + model.name()
+              + "' on "
+              + (cuda ? "CUDA" : "CPU")
+              + ": "
+              + rootMessage(e),
+          e);
+    }
+  }
+
+  private static String rootMessage(final Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    final String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return msg.lines().findFirst().orElse(msg);
+  }
+}
