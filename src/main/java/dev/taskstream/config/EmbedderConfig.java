@@ -5,8 +5,8 @@ import dev.taskstream.embedding.Pooling;
 import dev.taskstream.embedding.PromptTemplate;
 
 /**
- * Everything that decides how instructions become vectors. Validated on construction so a bad
- * value fails at startup with a message naming the setting, never mid-stream.
+ * Everything that decides how instructions become vectors. Validated on construction so a bad value
+ * fails at startup with a message naming the setting, never mid-stream.
  *
  * @param model a built-in model name or a model directory
  * @param prompt the template that wraps each instruction

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What produced a set of vectors. Vectors from different fingerprints live in different spaces,
- * so anything built from vectors (a taxonomy, centroids) records this and refuses a mismatch.
+ * What produced a set of vectors. Vectors from different fingerprints live in different spaces, so
+ * anything built from vectors (a taxonomy, centroids) records this and refuses a mismatch.
  *
  * @param model the model name
  * @param onnxSha256 hex SHA-256 of the ONNX graph
@@ -22,8 +22,8 @@ public record EmbedderFingerprint(
    * @return a short stable id of all fields, for logs and tagged output
    */
   public String id() {
-    final String joined = String.join("\u0000", model, onnxSha256, prompt, pooling.name())
-        + "\u0000" + dimension;
+    final String joined =
+        String.join("\u0000", model, onnxSha256, prompt, pooling.name()) + "\u0000" + dimension;
     try {
       final byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));

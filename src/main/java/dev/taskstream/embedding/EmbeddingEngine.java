@@ -58,7 +58,8 @@ public final class EmbeddingEngine implements AutoCloseable {
    * @throws ModelContractException with one actionable line when the model cannot be used
    */
   public static EmbeddingEngine open(final EmbedderConfig config) {
-    final EmbeddingEngine engine = new EmbeddingEngine(config, ModelArtifacts.resolve(config.model()));
+    final EmbeddingEngine engine =
+        new EmbeddingEngine(config, ModelArtifacts.resolve(config.model()));
     try {
       engine.warmUp();
     } catch (RuntimeException e) {
@@ -76,8 +77,8 @@ public final class EmbeddingEngine implements AutoCloseable {
   }
 
   /**
-   * ORT on CUDA is many times slower on the first run of a new shape, so every power-of-two
-   * length bucket is run once at start. On CPU one short run proves the output contract.
+   * ORT on CUDA is many times slower on the first run of a new shape, so every power-of-two length
+   * bucket is run once at start. On CPU one short run proves the output contract.
    */
   private void warmUp() {
     final boolean gpu = encoder.activeProvider() == ExecutionProvider.CUDA;
@@ -103,8 +104,8 @@ public final class EmbeddingEngine implements AutoCloseable {
   }
 
   /**
-   * Embeds a window of instructions in length-bucketed, dynamically padded batches. Repeated
-   * texts, within the window or seen before, are embedded once.
+   * Embeds a window of instructions in length-bucketed, dynamically padded batches. Repeated texts,
+   * within the window or seen before, are embedded once.
    *
    * @param instructions the texts; none may be null or blank
    * @return one unit vector per instruction, in order

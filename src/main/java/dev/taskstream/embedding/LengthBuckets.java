@@ -7,8 +7,8 @@ import java.util.stream.IntStream;
 
 /**
  * Splits a window of encoded texts into inference batches. Padding every row to the longest one
- * dominates the cost of short-instruction batches, so with bucketing the window is sorted by
- * token count first and neighbours of similar length share a batch.
+ * dominates the cost of short-instruction batches, so with bucketing the window is sorted by token
+ * count first and neighbours of similar length share a batch.
  */
 final class LengthBuckets {
   private LengthBuckets() {}

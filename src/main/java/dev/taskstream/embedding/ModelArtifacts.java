@@ -12,8 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The bytes of one encoder and what we know about it, resolved from a built-in name or a
- * directory.
+ * The bytes of one encoder and what we know about it, resolved from a built-in name or a directory.
  *
  * @param name the model's name, recorded in fingerprints
  * @param onnx the ONNX graph
@@ -106,9 +105,7 @@ public record ModelArtifacts(
 
   private static JsonNode readMetadata(final Path file) throws IOException {
     final ObjectMapper mapper = new ObjectMapper();
-    return Files.isRegularFile(file)
-        ? mapper.readTree(file.toFile())
-        : mapper.createObjectNode();
+    return Files.isRegularFile(file) ? mapper.readTree(file.toFile()) : mapper.createObjectNode();
   }
 
   private static String sha256(final byte[] bytes) {

@@ -1,8 +1,8 @@
 package dev.taskstream.embedding;
 
 /**
- * A model that cannot be used as configured: missing files, wrong inputs or outputs, or a
- * runtime that cannot load. The message is one actionable line.
+ * A model that cannot be used as configured: missing files, wrong inputs or outputs, or a runtime
+ * that cannot load. The message is one actionable line.
  */
 public final class ModelContractException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ONNX Runtime session of one encoder, with its input/output contract checked at load. Owns
- * the session; the environment is ORT's process-wide, reference-counted singleton.
+ * The ONNX Runtime session of one encoder, with its input/output contract checked at load. Owns the
+ * session; the environment is ORT's process-wide, reference-counted singleton.
  */
 final class OnnxEncoder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxEncoder.class);
@@ -35,8 +35,7 @@ final class OnnxEncoder implements AutoCloseable {
   private final int dimension;
   private final ExecutionProvider activeProvider;
 
-  OnnxEncoder(
-      final ModelArtifacts model, final ExecutionProvider provider, final int threads) {
+  OnnxEncoder(final ModelArtifacts model, final ExecutionProvider provider, final int threads) {
     this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     final Session opened = OrtSessions.open(env, model, provider, threads);
     this.session = opened.session();
@@ -70,20 +69,33 @@ final class OnnxEncoder implements AutoCloseable {
     for (final String required : new String[] {INPUT_IDS, ATTENTION_MASK}) {
       if (!inputs.containsKey(required)) {
         throw new ModelContractException(
-            "model '" + model + "' has no input '" + required + "' (inputs: " + inputs.keySet()
+            "model '"
+                + model
+                + "' has no input '"
+                + required
+                + "' (inputs: "
+                + inputs.keySet()
                 + "); a BERT-style encoder export is required");
       }
     }
     for (final var entry : inputs.entrySet()) {
       if (!KNOWN_INPUTS.contains(entry.getKey())) {
         throw new ModelContractException(
-            "model '" + model + "' wants input '" + entry.getKey()
+            "model '"
+                + model
+                + "' wants input '"
+                + entry.getKey()
                 + "'; taskstream feeds only input_ids, attention_mask and token_type_ids");
       }
       final TensorInfo info = (TensorInfo) entry.getValue().getInfo();
       if (info.type != OnnxJavaType.INT64) {
         throw new ModelContractException(
-            "model '" + model + "' input '" + entry.getKey() + "' is " + info.type
+            "model '"
+                + model
+                + "' input '"
+                + entry.getKey()
+                + "' is "
+                + info.type
                 + "; taskstream feeds int64 token ids (re-export with int64 inputs)");
       }
     }
@@ -104,8 +116,12 @@ final class OnnxEncoder implements AutoCloseable {
     }
     if (pooled == null) {
       throw new ModelContractException(
-          "model '" + model + "' has no float output of shape [batch, seq, dim] or [batch, dim]"
-              + " (outputs: " + outputs.keySet() + ")");
+          "model '"
+              + model
+              + "' has no float output of shape [batch, seq, dim] or [batch, dim]"
+              + " (outputs: "
+              + outputs.keySet()
+              + ")");
     }
     return pooled;
   }
@@ -182,7 +198,6 @@ final class OnnxEncoder implements AutoCloseable {
     }
     return vectors;
   }
-
 
   @Override
   public void close() {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Renders instructions into the prompt and tokenizes them. When a text is too long, the
- * instruction is cut, not the prompt: PIE's steering words come after the instruction, and
- * plain end-truncation would drop exactly them. Every cut is counted.
+ * Renders instructions into the prompt and tokenizes them. When a text is too long, the instruction
+ * is cut, not the prompt: PIE's steering words come after the instruction, and plain end-truncation
+ * would drop exactly them. Every cut is counted.
  */
 final class PromptedTokenizer implements AutoCloseable {
   /** A token of BERT's vocabulary is rarely longer than this many characters. */
@@ -76,26 +76,27 @@ final class PromptedTokenizer implements AutoCloseable {
     final int maxChars = maxTokens * MAX_CHARS_PER_TOKEN;
     final String[] cleaned = new String[instructions.size()];
     final String[] rendered = new String[instructions.size()];
+    final boolean[] charCut = new boolean[instructions.size()];
     for (int i = 0; i < cleaned.length; i++) {
       final String raw = instructions.get(i);
       cleaned[i] = InstructionText.clean(raw, maxChars);
-      if (cleaned[i].length() < raw.length()) {
-        truncated.incrementAndGet();
-      }
+      charCut[i] = cleaned[i].length() < raw.length();
       rendered[i] = prompt.apply(cleaned[i]);
     }
     final Encoding[] encodings = tokenizer.batchEncode(rendered, true, false);
     final Encoded[] out = new Encoded[encodings.length];
     for (int i = 0; i < encodings.length; i++) {
-      final Encoding e =
-          encodings[i].exceedMaxLength() ? encodeWithCutInstruction(cleaned[i]) : encodings[i];
+      final boolean tooLong = encodings[i].exceedMaxLength();
+      if (tooLong || charCut[i]) {
+        truncated.incrementAndGet();
+      }
+      final Encoding e = tooLong ? encodeWithCutInstruction(cleaned[i]) : encodings[i];
       out[i] = new Encoded(e.getIds(), e.getTypeIds());
     }
     return out;
   }
 
   private Encoding encodeWithCutInstruction(final String instruction) {
-    truncated.incrementAndGet();
     final Encoding alone = tokenizer.encode(instruction, false, false);
     final CharSpan[] spans = alone.getCharTokenSpans();
     final int keep = Math.min(instructionBudget, spans.length);

@@ -26,8 +26,10 @@ class EmbeddingEngineParityTest {
 
   static Stream<Arguments> models() {
     return Stream.of(
-        Arguments.of("all-minilm-l6-v2", (Supplier<EmbeddingModel>) AllMiniLmL6V2EmbeddingModel::new),
-        Arguments.of("bge-small-en-v15", (Supplier<EmbeddingModel>) BgeSmallEnV15EmbeddingModel::new));
+        Arguments.of(
+            "all-minilm-l6-v2", (Supplier<EmbeddingModel>) AllMiniLmL6V2EmbeddingModel::new),
+        Arguments.of(
+            "bge-small-en-v15", (Supplier<EmbeddingModel>) BgeSmallEnV15EmbeddingModel::new));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,158 @@
+package dev.taskstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskstream.bench.Measurement;
+import dev.taskstream.bench.ReferenceModels;
+import dev.taskstream.bench.WindowBenchmark;
+import dev.taskstream.config.EmbedderConfig;
+import dev.taskstream.embedding.BuiltinModel;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.embedding.ModelContractException;
+import dev.taskstream.evaluation.EvalData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: our embedder against langchain4j's on the same texts, in one run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Texts/s and per-call p50/p99 for batch sizes 1, 8, 32, 64 with and without"
+            + " length bucketing, beside langchain4j's in-process model for the same weights;"
+            + " prints the ratio ours/theirs measured in this run.")
+final class BenchCommand implements Callable<Integer> {
+  private static final int[] BATCH_SIZES = {1, 8, 32, 64};
+
+  @Option(
+      names = "--texts",
+      paramLabel = "FILE",
+      description = "JSON array of strings, JSONL or IEB file. Default: " + EvalData.SAMPLE)
+  String textsFile = EvalData.SAMPLE;
+
+  @Option(names = "--limit", description = "Texts to use. Default: ${DEFAULT-VALUE}")
+  int limit = 512;
+
+  @Option(names = "--window", description = "Texts per call. Default: ${DEFAULT-VALUE}")
+  int window = 64;
+
+  @Option(names = "--repeats", description = "Timed passes. Default: ${DEFAULT-VALUE}")
+  int repeats = 5;
+
+  @Option(names = "--json", description = "Print one JSON object on stdout.")
+  boolean json;
+
+  @Mixin EmbedderOptions embedder;
+
+  @Override
+  public Integer call() throws Exception {
+    final EmbedderConfig base = embedder.toConfig().withCacheSize(0);
+    final BuiltinModel builtin =
+        BuiltinModel.byName(base.model())
+            .orElseThrow(
+                () ->
+                    new ModelContractException(
+                        "bench compares against langchain4j's copy of a built-in model; use one of "
+                            + BuiltinModel.names()));
+    final List<String> all = EvalData.loadTexts(textsFile);
+    final List<String> texts = all.subList(0, Math.min(limit, all.size()));
+    final WindowBenchmark bench = new WindowBenchmark(texts, window, repeats);
+    final List<Measurement> ours = new ArrayList<>();
+    for (final int batch : BATCH_SIZES) {
+      for (final boolean bucketing : new boolean[] {true, false}) {
+        try (EmbeddingEngine engine = EmbeddingEngine.open(base.withBatching(batch, bucketing))) {
+          ours.add(bench.measure("taskstream", batch, bucketing, engine::embed));
+        }
+        System.err.printf(Locale.ROOT, "measured batch=%d bucketing=%s%n", batch, bucketing);
+      }
+    }
+    final List<String> rendered = texts.stream().map(base.prompt()::apply).toList();
+    final Measurement theirs =
+        new WindowBenchmark(rendered, window, repeats)
+            .measure("langchain4j", 0, false, ReferenceModels.embedderFor(builtin));
+    final Measurement configured = find(ours, base.batchSize(), base.bucketing());
+    report(base, texts.size(), ours, theirs, configured);
+    return 0;
+  }
+
+  private static Measurement find(
+      final List<Measurement> ours, final int batch, final boolean bucketing) {
+    return ours.stream()
+        .filter(m -> m.batchSize() == batch && m.bucketing() == bucketing)
+        .findFirst()
+        .orElse(
+            ours.stream()
+                .max((a, b) -> Double.compare(a.textsPerSecond(), b.textsPerSecond()))
+                .orElseThrow());
+  }
+
+  private void report(
+      final EmbedderConfig config,
+      final int n,
+      final List<Measurement> ours,
+      final Measurement theirs,
+      final Measurement configured)
+      throws Exception {
+    final double ratio = configured.textsPerSecond() / theirs.textsPerSecond();
+    if (json) {
+      final ObjectMapper mapper = new ObjectMapper();
+      final ObjectNode root = mapper.createObjectNode();
+      root.put("model", config.model());
+      root.put("prompt", config.prompt().name());
+      root.put("texts", n);
+      root.put("window", window);
+      root.put("repeats", repeats);
+      root.put("threads", config.threads());
+      root.set("ours", mapper.valueToTree(ours));
+      root.set("theirs", mapper.valueToTree(theirs));
+      root.put("ratio", ratio);
+      System.out.println(mapper.writeValueAsString(root));
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "model=%s prompt=%s texts=%d window=%d repeats=%d threads=%d (medians)%n",
+        config.model(),
+        config.prompt().name(),
+        n,
+        window,
+        repeats,
+        config.threads());
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s %5s %9s %10s %9s %9s%n",
+        "embedder",
+        "batch",
+        "bucketing",
+        "texts/s",
+        "p50 ms",
+        "p99 ms");
+    for (final Measurement m : ours) {
+      print(m);
+    }
+    print(theirs);
+    System.out.printf(
+        Locale.ROOT,
+        "ratio ours/theirs = %.2f (batch=%d bucketing=%s vs langchain4j embedAll)%n",
+        ratio,
+        configured.batchSize(),
+        configured.bucketing());
+  }
+
+  private static void print(final Measurement m) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s %5s %9s %10.1f %9.1f %9.1f%n",
+        m.name(),
+        m.batchSize() == 0 ? "-" : Integer.toString(m.batchSize()),
+        m.batchSize() == 0 ? "-" : Boolean.toString(m.bucketing()),
+        m.textsPerSecond(),
+        m.p50Millis(),
+        m.p99Millis());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.taskstream.cli;
+
+import dev.taskstream.config.EmbedderConfig;
+import dev.taskstream.embedding.ExecutionProvider;
+import dev.taskstream.embedding.Pooling;
+import dev.taskstream.embedding.PromptTemplate;
+import picocli.CommandLine.Option;
+
+/** The embedder settings every command shares; turns into one validated {@link EmbedderConfig}. */
+final class EmbedderOptions {
+  private static final EmbedderConfig DEFAULTS = EmbedderConfig.defaults();
+
+  @Option(
+      names = "--model",
+      paramLabel = "M",
+      description =
+          "built-in (all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v15,"
+              + " bge-small-en-v15-q) or a directory with model.onnx + tokenizer.json."
+              + " Default: ${DEFAULT-VALUE}")
+  String model = DEFAULTS.model();
+
+  @Option(
+      names = "--prompt",
+      paramLabel = "P",
+      description =
+          "none, pie-short, pie, or a template containing {instruction}."
+              + " Default: ${DEFAULT-VALUE}")
+  String prompt = DEFAULTS.prompt().name();
+
+  @Option(
+      names = "--pooling",
+      paramLabel = "X",
+      description = "mean or cls. Default: the model's own")
+  String pooling;
+
+  @Option(names = "--max-tokens", description = "Encoder input limit. Default: ${DEFAULT-VALUE}")
+  int maxTokens = DEFAULTS.maxTokens();
+
+  @Option(
+      names = "--batch-size",
+      description = "Texts per inference call. Default: ${DEFAULT-VALUE}")
+  int batchSize = DEFAULTS.batchSize();
+
+  @Option(names = "--no-bucketing", description = "Do not sort batch windows by token count.")
+  boolean noBucketing;
+
+  @Option(names = "--threads", description = "ONNX Runtime intra-op threads. Default: all cores")
+  int threads = DEFAULTS.threads();
+
+  @Option(names = "--provider", description = "cpu, cuda or auto. Default: ${DEFAULT-VALUE}")
+  String provider = DEFAULTS.provider().name().toLowerCase(java.util.Locale.ROOT);
+
+  @Option(
+      names = "--cache-size",
+      description = "LRU entries by exact text. Default: ${DEFAULT-VALUE}")
+  int cacheSize = DEFAULTS.cacheSize();
+
+  EmbedderConfig toConfig() {
+    return new EmbedderConfig(
+        model,
+        PromptTemplate.of(prompt),
+        pooling == null ? null : Pooling.parse(pooling),
+        maxTokens,
+        batchSize,
+        !noBucketing,
+        threads,
+        ExecutionProvider.parse(provider),
+        cacheSize);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.taskstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskstream.config.EmbedderConfig;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.evaluation.EvalReport;
+import dev.taskstream.evaluation.EvalSet;
+import dev.taskstream.evaluation.Evaluator;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: the paper's protocols on IEB-format files. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Clustering (ARI, NMI, purity, homogeneity), nearest-centroid accuracy and"
+            + " intention similarity (Spearman, ROC AUC) on IEB files.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      description =
+          "IEB task file, IEB pair file or JSONL {instruction, task}; repeatable."
+              + " Default: "
+              + EvalData.SAMPLE
+              + " (the bundled sample)")
+  List<String> data = new ArrayList<>(List.of(EvalData.SAMPLE));
+
+  @Option(names = "--seeds", description = "k-means seeds to average. Default: ${DEFAULT-VALUE}")
+  int seeds = 5;
+
+  @Option(names = "--json", description = "Print one JSON object on stdout instead of a table.")
+  boolean json;
+
+  @Mixin EmbedderOptions embedder;
+
+  @Override
+  public Integer call() throws Exception {
+    final EmbedderConfig config = embedder.toConfig();
+    final List<EvalSet> sets = new ArrayList<>();
+    for (final String file : data) {
+      sets.add(EvalData.load(file));
+    }
+    final List<EvalReport> reports = new ArrayList<>();
+    final long start = System.nanoTime();
+    try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
+      final Evaluator evaluator = new Evaluator(texts -> Progress.embedAll(engine, texts), seeds);
+      for (final EvalSet set : sets) {
+        reports.add(evaluator.evaluate(set));
+      }
+      final double seconds = (System.nanoTime() - start) / 1e9;
+      if (json) {
+        printJson(config, engine, reports, seconds);
+      } else {
+        printTable(config, engine, reports, seconds);
+      }
+    }
+    return 0;
+  }
+
+  private void printJson(
+      final EmbedderConfig config,
+      final EmbeddingEngine engine,
+      final List<EvalReport> reports,
+      final double seconds)
+      throws Exception {
+    final ObjectMapper mapper = new ObjectMapper();
+    final ObjectNode root = mapper.createObjectNode();
+    root.put("model", engine.fingerprint().model());
+    root.put("prompt", config.prompt().name());
+    root.put("pooling", engine.fingerprint().pooling().name().toLowerCase(Locale.ROOT));
+    root.put("seeds", seeds);
+    root.put("seconds", Math.round(seconds * 10) / 10.0);
+    root.put("truncated", engine.stats().truncated());
+    root.set("files", mapper.valueToTree(reports));
+    System.out.println(mapper.writeValueAsString(root));
+  }
+
+  private void printTable(
+      final EmbedderConfig config,
+      final EmbeddingEngine engine,
+      final List<EvalReport> reports,
+      final double seconds) {
+    final PrintStream out = System.out;
+    out.printf(
+        Locale.ROOT,
+        "model=%s prompt=%s pooling=%s seeds=%d (%.1f s, %d truncated)%n",
+        engine.fingerprint().model(),
+        config.prompt().name(),
+        engine.fingerprint().pooling().name().toLowerCase(Locale.ROOT),
+        seeds,
+        seconds,
+        engine.stats().truncated());
+    for (final EvalReport r : reports) {
+      out.printf(Locale.ROOT, "%n%s (%s, %d instructions", r.file(), r.kind(), r.instructions());
+      if (r.tasks() != null) {
+        out.printf(Locale.ROOT, ", %d tasks)%n", r.tasks());
+        out.printf(Locale.ROOT, "  %-12s %.4f ± %.4f%n", "ari", r.ari().mean(), r.ari().sd());
+        out.printf(Locale.ROOT, "  %-12s %.4f ± %.4f%n", "nmi", r.nmi().mean(), r.nmi().sd());
+        out.printf(
+            Locale.ROOT, "  %-12s %.4f ± %.4f%n", "purity", r.purity().mean(), r.purity().sd());
+        out.printf(
+            Locale.ROOT,
+            "  %-12s %.4f ± %.4f%n",
+            "homogeneity",
+            r.homogeneity().mean(),
+            r.homogeneity().sd());
+        out.printf(
+            Locale.ROOT,
+            "  %-12s %.4f (%d held out)%n",
+            "ncc_accuracy",
+            r.nccAccuracy(),
+            r.nccTested());
+      } else {
+        out.printf(Locale.ROOT, ")%n  %-12s %.4f%n", "spearman", r.spearman());
+        out.printf(Locale.ROOT, "  %-12s %.4f%n", "roc_auc", r.rocAuc());
+      }
+    }
+  }
+}

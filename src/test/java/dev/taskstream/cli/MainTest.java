@@ -1,0 +1,151 @@
+package dev.taskstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as a user meets it: exit codes, one-line errors, files written. */
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+  @TempDir Path dir;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String lastLine(final String text) {
+    final List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+    return lines.get(lines.size() - 1);
+  }
+
+  @Test
+  void shouldListTheSubcommandsInHelp() {
+    assertThat(Main.run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("evaluate", "embed", "bench");
+  }
+
+  @Test
+  void shouldFailWithOneLineAndExitOneOnAMissingDataFile() {
+    assertThat(Main.run("evaluate", "--data", "/no/such.json")).isEqualTo(1);
+    assertThat(stderr().strip()).startsWith("taskstream: ").doesNotContain("\n");
+  }
+
+  @Test
+  void shouldFailWithOneLineOnAnUnknownModel() {
+    assertThat(Main.run("evaluate", "--model", "nope")).isEqualTo(1);
+    assertThat(stderr().strip()).startsWith("taskstream: model 'nope'").doesNotContain("\n");
+  }
+
+  @Test
+  void shouldExitTwoOnAUsageError() {
+    assertThat(Main.run("evaluate", "--seeds", "many")).isEqualTo(2);
+    assertThat(stderr().strip()).contains("--help").doesNotContain("\n");
+  }
+
+  @Test
+  void shouldRejectABadOptionValueWithOneLine() {
+    assertThat(Main.run("evaluate", "--batch-size", "0")).isEqualTo(1);
+    assertThat(stderr().strip()).isEqualTo("taskstream: batch size must be in [1, 4096]: 0");
+  }
+
+  @Test
+  void shouldEvaluateTheBundledSampleAsJson() throws IOException {
+    // When the sample is evaluated with the small model
+    final int code =
+        Main.run("evaluate", "--model", "all-minilm-l6-v2-q", "--seeds", "2", "--json");
+    // Then stdout is one JSON object with the paper's metrics
+    assertThat(code).isZero();
+    final JsonNode json =
+        new ObjectMapper().readTree(lastLine(out.toString(StandardCharsets.UTF_8)));
+    final JsonNode file = json.path("files").get(0);
+    assertThat(file.path("tasks").asInt()).isEqualTo(25);
+    assertThat(file.path("ari").path("mean").asDouble()).isBetween(0.05, 1.0);
+    assertThat(file.path("ncc_accuracy").asDouble()).isBetween(0.3, 1.0);
+    assertThat(json.path("seeds").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldEmbedJsonlIntoNpyAndJsonl() throws IOException {
+    // Given two instructions
+    final Path in = dir.resolve("in.jsonl");
+    Files.writeString(
+        in, "{\"text\": \"Sort these words.\"}\n{\"instruction\": \"Fix my code.\", \"id\": 7}\n");
+    // When embedded to .npy and to .jsonl
+    assertThat(
+            Main.run(
+                "embed",
+                "--in",
+                in.toString(),
+                "--out",
+                dir.resolve("v.npy").toString(),
+                "--model",
+                "all-minilm-l6-v2-q"))
+        .isZero();
+    assertThat(
+            Main.run(
+                "embed",
+                "--in",
+                in.toString(),
+                "--out",
+                dir.resolve("v.jsonl").toString(),
+                "--model",
+                "all-minilm-l6-v2-q"))
+        .isZero();
+    // Then the npy header declares a 2 x 384 float32 matrix followed by its data
+    try (InputStream npy = Files.newInputStream(dir.resolve("v.npy"))) {
+      final byte[] magic = npy.readNBytes(8);
+      assertThat(magic[1]).isEqualTo((byte) 'N');
+      final int headerLen = (npy.read() & 0xFF) | (npy.read() << 8);
+      final String header = new String(npy.readNBytes(headerLen), StandardCharsets.US_ASCII);
+      assertThat(header).contains("'shape': (2, 384)").contains("'<f4'");
+      assertThat((10 + headerLen) % 64).isZero();
+      assertThat(new DataInputStream(npy).readAllBytes()).hasSize(2 * 384 * 4);
+    }
+    // and the JSONL keeps each record's fields and adds its embedding
+    final List<String> lines = Files.readAllLines(dir.resolve("v.jsonl"));
+    final JsonNode second = new ObjectMapper().readTree(lines.get(1));
+    assertThat(second.path("id").asInt()).isEqualTo(7);
+    assertThat(second.path("embedding").size()).isEqualTo(384);
+  }
+
+  @Test
+  void shouldRefuseABlankInstructionNamingItsLine() throws IOException {
+    final Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, "{\"text\": \"ok\"}\n{\"text\": \"   \"}\n");
+    final Path outFile = dir.resolve("v.npy");
+    assertThat(Main.run("embed", "--in", in.toString(), "--out", outFile.toString())).isEqualTo(1);
+    assertThat(stderr().strip()).endsWith("in.jsonl:2: empty or whitespace-only instruction");
+    assertThat(outFile).doesNotExist();
+  }
+}
