@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Identify the task an LLM instruction asks for (PIE instruction embeddings).",
-    subcommands = {EvaluateCommand.class, EmbedCommand.class, BenchCommand.class})
+    subcommands = {
+      EvaluateCommand.class,
+      EmbedCommand.class,
+      BenchCommand.class,
+      BuildTaxonomyCommand.class,
+      TrainHeadCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -156,18 +156,23 @@ public final class EmbeddingEngine implements AutoCloseable {
     }
     final float[][] vectors = new float[encoded.length][];
     for (final int[] batch : LengthBuckets.split(lengths, config.batchSize(), config.bucketing())) {
-      final PromptedTokenizer.Encoded[] rows = new PromptedTokenizer.Encoded[batch.length];
-      for (int k = 0; k < batch.length; k++) {
-        rows[k] = encoded[batch[k]];
-      }
-      final float[][] pooled = encoder.run(rows, pooling);
-      for (int k = 0; k < batch.length; k++) {
-        vectors[batch[k]] = Vectors.normalizeInPlace(pooled[k]);
-      }
-      batches.incrementAndGet();
+      runBatch(encoded, batch, vectors);
     }
     texts.addAndGet(encoded.length);
     return vectors;
+  }
+
+  private void runBatch(
+      final PromptedTokenizer.Encoded[] encoded, final int[] batch, final float[][] vectors) {
+    final PromptedTokenizer.Encoded[] rows = new PromptedTokenizer.Encoded[batch.length];
+    for (int k = 0; k < batch.length; k++) {
+      rows[k] = encoded[batch[k]];
+    }
+    final float[][] pooled = encoder.run(rows, pooling);
+    for (int k = 0; k < batch.length; k++) {
+      vectors[batch[k]] = Vectors.normalizeInPlace(pooled[k]);
+    }
+    batches.incrementAndGet();
   }
 
   /**

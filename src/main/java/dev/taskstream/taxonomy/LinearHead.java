@@ -1,0 +1,147 @@
+package dev.taskstream.taxonomy;
+
+import dev.taskstream.embedding.Vectors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A linear projection {@code y = normalize(W x)} trained to pull instructions of one task together.
+ * File format: magic {@code TSHD}, format 1, input and output dimensions (int32), then {@code W}
+ * row-major as float32, all little-endian.
+ */
+public final class LinearHead implements TaskHead {
+  private static final int MAGIC = 0x44485354; // "TSHD" read little-endian
+  private static final int FORMAT = 1;
+
+  private final int in;
+  private final int out;
+  private final float[] weights;
+  private final String id;
+
+  /**
+   * @param in input dimension
+   * @param out output dimension
+   * @param weights {@code out x in}, row-major (copied)
+   */
+  public LinearHead(final int in, final int out, final float[] weights) {
+    if (weights.length != in * out) {
+      throw new IllegalArgumentException(
+          "weights hold " + weights.length + ", expected " + in * out);
+    }
+    this.in = in;
+    this.out = out;
+    this.weights = weights.clone();
+    this.id = "linear-" + TaxonomyBundle.sha256(toBytes()).substring(0, 16);
+  }
+
+  /**
+   * @param dim the dimension
+   * @return the identity projection, where training starts from
+   */
+  public static LinearHead identity(final int dim) {
+    final float[] w = new float[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      w[i * dim + i] = 1;
+    }
+    return new LinearHead(dim, dim, w);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public float[] apply(final float[] x) {
+    if (x.length != in) {
+      throw new IllegalArgumentException("head expects dimension " + in + ", got " + x.length);
+    }
+    final float[] y = new float[out];
+    for (int r = 0; r < out; r++) {
+      final int base = r * in;
+      float sum = 0;
+      for (int c = 0; c < in; c++) {
+        sum += weights[base + c] * x[c];
+      }
+      y[r] = sum;
+    }
+    return Vectors.normalizeInPlace(y);
+  }
+
+  @Override
+  public int outputDimension(final int inputDimension) {
+    if (inputDimension != in) {
+      throw new IllegalArgumentException(
+          "head "
+              + id
+              + " was trained on dimension "
+              + in
+              + ", the embedder gives "
+              + inputDimension);
+    }
+    return out;
+  }
+
+  /**
+   * @return input dimension
+   */
+  public int in() {
+    return in;
+  }
+
+  /**
+   * @return output dimension
+   */
+  public int out() {
+    return out;
+  }
+
+  /**
+   * @return a copy of the weights, row-major
+   */
+  public float[] weights() {
+    return weights.clone();
+  }
+
+  /**
+   * @param file where to write
+   * @throws IOException on failure
+   */
+  public void write(final Path file) throws IOException {
+    Files.write(file, toBytes());
+  }
+
+  /**
+   * @param file a head file
+   * @return the head
+   * @throws IOException when the file is missing or not a head
+   */
+  public static LinearHead read(final Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("no head file at " + file);
+    }
+    final ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    if (b.remaining() < 16 || b.getInt() != MAGIC || b.getInt() != FORMAT) {
+      throw new IOException(file + " is not a taskstream head file (format " + FORMAT + ")");
+    }
+    final int in = b.getInt();
+    final int out = b.getInt();
+    if (in <= 0 || out <= 0 || b.remaining() != (long) in * out * Float.BYTES) {
+      throw new IOException(file + " is truncated or corrupt");
+    }
+    final float[] w = new float[in * out];
+    b.asFloatBuffer().get(w);
+    return new LinearHead(in, out, w);
+  }
+
+  private byte[] toBytes() {
+    final ByteBuffer b =
+        ByteBuffer.allocate(16 + weights.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(MAGIC).putInt(FORMAT).putInt(in).putInt(out);
+    b.asFloatBuffer().put(weights);
+    return b.array();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.taskstream.taxonomy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Instruction indices grouped by task key, in order of first appearance. */
+final class TaskGroups {
+  private TaskGroups() {}
+
+  static Map<String, List<Integer>> of(final List<String> tasks) {
+    final Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      groups.computeIfAbsent(tasks.get(i), k -> new ArrayList<>()).add(i);
+    }
+    return groups;
+  }
+}

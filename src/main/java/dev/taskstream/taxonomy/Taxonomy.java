@@ -1,0 +1,186 @@
+package dev.taskstream.taxonomy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Task centroids in one row-major matrix, with what is needed to classify an instruction vector
+ * against them: top-k tasks, margin and novelty. Immutable and thread-safe.
+ */
+public final class Taxonomy {
+  private final TaxonomyFingerprint fingerprint;
+  private final String version;
+  private final Map<String, String> sources;
+  private final List<TaskEntry> tasks;
+  private final float[] centroids;
+  private final int dimension;
+  private final NoveltyModel novelty;
+
+  /**
+   * @param fingerprint what produced the vectors
+   * @param version a version label
+   * @param sources source file name to its SHA-256
+   * @param tasks the tasks, in centroid-row order
+   * @param centroids unit centroids, row-major, {@code tasks.size() * dimension}
+   * @param novelty the calibrated novelty model
+   */
+  public Taxonomy(
+      final TaxonomyFingerprint fingerprint,
+      final String version,
+      final Map<String, String> sources,
+      final List<TaskEntry> tasks,
+      final float[] centroids,
+      final NoveltyModel novelty) {
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("a taxonomy needs at least one task");
+    }
+    this.dimension = fingerprint.dimension();
+    if (centroids.length != tasks.size() * dimension) {
+      throw new IllegalArgumentException(
+          "centroid matrix holds "
+              + centroids.length
+              + " floats, expected "
+              + tasks.size()
+              + " x "
+              + dimension);
+    }
+    this.fingerprint = fingerprint;
+    this.version = version;
+    this.sources = Map.copyOf(sources);
+    this.tasks = List.copyOf(tasks);
+    this.centroids = centroids.clone();
+    this.novelty = novelty;
+  }
+
+  /**
+   * Refuses vectors made another way than this taxonomy's.
+   *
+   * @param running the fingerprint of the running embedder and head
+   * @throws TaxonomyMismatchException naming every difference
+   */
+  public void requireCompatible(final TaxonomyFingerprint running) {
+    final List<String> diffs = fingerprint.differences(running);
+    if (!diffs.isEmpty()) {
+      throw new TaxonomyMismatchException(
+          "taxonomy "
+              + version
+              + " does not fit the running embedder: "
+              + String.join("; ", diffs)
+              + " (rebuild it with build-taxonomy, or run with its settings)");
+    }
+  }
+
+  /**
+   * Classifies one unit vector: one pass over the centroid matrix.
+   *
+   * @param vector a unit vector of this taxonomy's dimension
+   * @param k how many candidates to return
+   * @return the top-k tasks, margin and novelty
+   */
+  public Classification classify(final float[] vector, final int k) {
+    if (vector.length != dimension) {
+      throw new IllegalArgumentException(
+          "vector has dimension " + vector.length + ", taxonomy " + dimension);
+    }
+    final int n = tasks.size();
+    final int keep = Math.max(2, Math.min(k, n));
+    final int[] best = new int[keep];
+    final double[] bestSim = new double[keep];
+    java.util.Arrays.fill(bestSim, Double.NEGATIVE_INFINITY);
+    for (int t = 0; t < n; t++) {
+      final double sim = dotRow(t, vector);
+      if (sim > bestSim[keep - 1]) {
+        insert(best, bestSim, t, sim);
+      }
+    }
+    final List<TaskMatch> top = new ArrayList<>();
+    for (int i = 0; i < Math.min(k, n); i++) {
+      top.add(new TaskMatch(tasks.get(best[i]), bestSim[i]));
+    }
+    final double s1 = bestSim[0];
+    final double margin = n > 1 ? s1 - bestSim[1] : s1;
+    final double score = novelty.score(s1, margin, tasks.get(best[0]).cohesion());
+    return new Classification(top, margin, score);
+  }
+
+  private double dotRow(final int row, final float[] v) {
+    final int base = row * dimension;
+    double sum = 0;
+    for (int j = 0; j < dimension; j++) {
+      sum += centroids[base + j] * v[j];
+    }
+    return sum;
+  }
+
+  /** Keeps the arrays sorted by descending similarity. */
+  private static void insert(final int[] best, final double[] sims, final int t, final double sim) {
+    int i = sims.length - 1;
+    while (i > 0 && sims[i - 1] < sim) {
+      sims[i] = sims[i - 1];
+      best[i] = best[i - 1];
+      i--;
+    }
+    sims[i] = sim;
+    best[i] = t;
+  }
+
+  /**
+   * @return what produced the vectors
+   */
+  public TaxonomyFingerprint fingerprint() {
+    return fingerprint;
+  }
+
+  /**
+   * @return the version label
+   */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * @return source file name to SHA-256
+   */
+  public Map<String, String> sources() {
+    return sources;
+  }
+
+  /**
+   * @return the tasks, in centroid order
+   */
+  public List<TaskEntry> tasks() {
+    return tasks;
+  }
+
+  /**
+   * @return the vector dimension
+   */
+  public int dimension() {
+    return dimension;
+  }
+
+  /**
+   * @return the novelty model
+   */
+  public NoveltyModel novelty() {
+    return novelty;
+  }
+
+  /**
+   * @param row a task index
+   * @return a copy of its centroid
+   */
+  public float[] centroid(final int row) {
+    final float[] c = new float[dimension];
+    System.arraycopy(centroids, row * dimension, c, 0, dimension);
+    return c;
+  }
+
+  /**
+   * @return a copy of the whole centroid matrix, row-major
+   */
+  public float[] centroidMatrix() {
+    return centroids.clone();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.taskstream.taxonomy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A taxonomy on disk: {@code manifest.json} (readable: fingerprint, version, sources, novelty
+ * model, tasks and their statistics) beside {@code centroids.f32} (the matrix, little-endian
+ * float32, row-major, checked against the SHA-256 in the manifest). Holds vectors and task names
+ * only, never instruction text.
+ */
+public final class TaxonomyBundle {
+  /** The manifest's file name. */
+  public static final String MANIFEST = "manifest.json";
+
+  /** The centroid matrix's file name. */
+  public static final String VECTORS = "centroids.f32";
+
+  /** The bundled default taxonomy, on the classpath. */
+  public static final String DEFAULT_RESOURCE = "/taxonomy/default/";
+
+  private static final int FORMAT = 1;
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TaxonomyBundle() {}
+
+  /**
+   * The readable half of a bundle.
+   *
+   * @param format bundle format version
+   * @param version the taxonomy's version label
+   * @param fingerprint what produced the vectors
+   * @param sources source file name to SHA-256
+   * @param novelty the novelty model
+   * @param calibration how the novelty model did out of fold, for the reader
+   * @param rows centroid rows
+   * @param dimension centroid dimension
+   * @param vectorsSha256 SHA-256 of the matrix file
+   * @param buildCommand the command that rebuilds this bundle
+   * @param tasks the tasks, in row order
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Manifest(
+      int format,
+      String version,
+      TaxonomyFingerprint fingerprint,
+      Map<String, String> sources,
+      NoveltyModel novelty,
+      Map<String, Object> calibration,
+      int rows,
+      int dimension,
+      String vectorsSha256,
+      String buildCommand,
+      List<TaskEntry> tasks) {}
+
+  /**
+   * @param taxonomy the taxonomy
+   * @param dir the bundle directory (created)
+   * @param calibration novelty calibration figures to record, or null
+   * @param buildCommand the command that rebuilds it, or null
+   * @throws IOException on write failure
+   */
+  public static void write(
+      final Taxonomy taxonomy,
+      final Path dir,
+      final Map<String, Object> calibration,
+      final String buildCommand)
+      throws IOException {
+    Files.createDirectories(dir);
+    final float[] matrix = taxonomy.centroidMatrix();
+    final ByteBuffer bytes =
+        ByteBuffer.allocate(matrix.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(matrix);
+    Files.write(dir.resolve(VECTORS), bytes.array());
+    final Manifest manifest =
+        new Manifest(
+            FORMAT,
+            taxonomy.version(),
+            taxonomy.fingerprint(),
+            taxonomy.sources(),
+            taxonomy.novelty(),
+            calibration,
+            taxonomy.tasks().size(),
+            taxonomy.dimension(),
+            sha256(bytes.array()),
+            buildCommand,
+            taxonomy.tasks());
+    JSON.writeValue(dir.resolve(MANIFEST).toFile(), manifest);
+  }
+
+  /**
+   * @param dir a bundle directory
+   * @return the taxonomy
+   * @throws IOException when files are missing, corrupt or of another format
+   */
+  public static Taxonomy read(final Path dir) throws IOException {
+    if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+      throw new IOException("no taxonomy at " + dir + ": " + MANIFEST + " is missing");
+    }
+    try (InputStream manifest = Files.newInputStream(dir.resolve(MANIFEST));
+        InputStream vectors = Files.newInputStream(dir.resolve(VECTORS))) {
+      return read(manifest, vectors, dir.toString());
+    }
+  }
+
+  /**
+   * @return the default taxonomy bundled in the jar
+   * @throws IOException when it is missing from the classpath
+   */
+  public static Taxonomy readDefault() throws IOException {
+    try (InputStream manifest =
+            TaxonomyBundle.class.getResourceAsStream(DEFAULT_RESOURCE + MANIFEST);
+        InputStream vectors =
+            TaxonomyBundle.class.getResourceAsStream(DEFAULT_RESOURCE + VECTORS)) {
+      if (manifest == null || vectors == null) {
+        throw new IOException("the default taxonomy is not on the classpath");
+      }
+      return read(manifest, vectors, "default");
+    }
+  }
+
+  private static Taxonomy read(
+      final InputStream manifestIn, final InputStream vectorsIn, final String where)
+      throws IOException {
+    final Manifest m = JSON.readValue(manifestIn, Manifest.class);
+    if (m.format() != FORMAT) {
+      throw new IOException(
+          "taxonomy " + where + " has format " + m.format() + "; expected " + FORMAT);
+    }
+    final byte[] raw = vectorsIn.readAllBytes();
+    if (!sha256(raw).equals(m.vectorsSha256())) {
+      throw new IOException("taxonomy " + where + ": " + VECTORS + " does not match its manifest");
+    }
+    final float[] matrix = new float[raw.length / Float.BYTES];
+    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(matrix);
+    return new Taxonomy(m.fingerprint(), m.version(), m.sources(), m.tasks(), matrix, m.novelty());
+  }
+
+  /**
+   * @param bytes any bytes
+   * @return their hex SHA-256
+   */
+  public static String sha256(final byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM ships SHA-256", e);
+    }
+  }
+}
