@@ -198,6 +198,11 @@ public final class VerbNounExtractor {
       return false;
     }
 
+    /** Whether position i closes a noun phrase: a preposition, punctuation or the end. */
+    private boolean endsPhrase(final int i) {
+      return i >= tags.length || tags[i].equals("ADP") || tags[i].equals("PUNCT");
+    }
+
     /**
      * The first common noun after the verb (IEB's labels mostly take the first noun of the object,
      * "capital" in "name five capital cities"), else a proper noun, else an adjective standing
@@ -214,6 +219,9 @@ public final class VerbNounExtractor {
           proper = i;
         }
         if (adjective < 0 && tags[i].equals("ADJ") && i > 0 && tags[i - 1].equals("DET")) {
+          if (endsPhrase(i + 1)) {
+            return i;
+          }
           adjective = i;
         }
       }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class VerbNounExtractorTest {
   private static VerbNounExtractor extractor;
@@ -39,9 +40,7 @@ class VerbNounExtractorTest {
   }
 
   @ParameterizedTest
-  @CsvSource(
-      delimiter = ';',
-      value = {"hello", "!!!", "   "})
+  @ValueSource(strings = {"hello", "!!!", "   ", ""})
   void shouldFindNothingWithoutAVerbAndObject(final String text) {
     assertThat(extractor.extract(text)).isEqualTo(Optional.empty());
   }
