@@ -57,6 +57,66 @@ public final class WindowBenchmark {
         Timings.percentile(lat, 99));
   }
 
+  /**
+   * Two contenders measured in alternating passes (A B, B A, A B, ...), so that drift in machine
+   * speed during the run hits both alike; the ratio is the median of per-round ratios.
+   *
+   * @param a the first contender (name, batch size, bucketing, call)
+   * @param b the second contender
+   * @return both measurements and the median ratio of A's throughput to B's
+   */
+  public HeadToHead compare(final Contender a, final Contender b) {
+    pass(a.call(), null);
+    pass(b.call(), null);
+    final double[] ta = new double[repeats];
+    final double[] tb = new double[repeats];
+    final double[] ratios = new double[repeats];
+    final List<Double> la = new ArrayList<>();
+    final List<Double> lb = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      if (r % 2 == 0) {
+        ta[r] = timedPass(a.call(), la);
+        tb[r] = timedPass(b.call(), lb);
+      } else {
+        tb[r] = timedPass(b.call(), lb);
+        ta[r] = timedPass(a.call(), la);
+      }
+      ratios[r] = ta[r] / tb[r];
+    }
+    return new HeadToHead(
+        summarise(a, ta, la), summarise(b, tb, lb), Timings.median(ratios), ratios);
+  }
+
+  /** One side of a head-to-head. */
+  public record Contender(
+      String name, int batchSize, boolean bucketing, Consumer<List<String>> call) {}
+
+  /**
+   * @param a the first contender's figures
+   * @param b the second contender's figures
+   * @param medianRatio median over rounds of A's texts/s over B's
+   * @param ratios each round's ratio
+   */
+  public record HeadToHead(Measurement a, Measurement b, double medianRatio, double[] ratios) {}
+
+  private double timedPass(final Consumer<List<String>> call, final List<Double> latencies) {
+    final long start = System.nanoTime();
+    pass(call, latencies);
+    return texts.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static Measurement summarise(
+      final Contender c, final double[] throughput, final List<Double> latencies) {
+    final double[] lat = latencies.stream().mapToDouble(Double::doubleValue).toArray();
+    return new Measurement(
+        c.name(),
+        c.batchSize(),
+        c.bucketing(),
+        Timings.median(throughput),
+        Timings.median(lat),
+        Timings.percentile(lat, 99));
+  }
+
   private void pass(final Consumer<List<String>> call, final List<Double> latencies) {
     for (int from = 0; from < texts.size(); from += window) {
       final List<String> chunk = texts.subList(from, Math.min(texts.size(), from + window));

@@ -72,7 +72,7 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       figures.put("novel_probes", calibration.novelProbes());
       figures.put("known_probes", calibration.knownProbes());
       figures.put("folds", folds);
-      TaxonomyBundle.write(taxonomy, out, figures, commandLine());
+      TaxonomyBundle.write(taxonomy, head, out, figures, commandLine());
       System.err.printf(
           "wrote %s: %d tasks x %d dims; %s%n",
           out,

@@ -8,11 +8,15 @@ import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.evaluation.EvalReport;
 import dev.taskstream.evaluation.EvalSet;
 import dev.taskstream.evaluation.Evaluator;
+import dev.taskstream.taxonomy.TaskHead;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
   boolean json;
 
   @Mixin EmbedderOptions embedder;
+  @Mixin HeadOption headOption;
 
   @Override
   public Integer call() throws Exception {
@@ -50,18 +55,40 @@ final class EvaluateCommand implements Callable<Integer> {
     for (final String file : data) {
       sets.add(EvalData.load(file));
     }
+    final TaskHead head = headOption.load();
     final List<EvalReport> reports = new ArrayList<>();
+    final List<EvalReport> withHead = new ArrayList<>();
     final long start = System.nanoTime();
     try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
-      final Evaluator evaluator = new Evaluator(texts -> Progress.embedAll(engine, texts), seeds);
+      final Map<String, float[]> frozen = new HashMap<>();
+      final Function<List<String>, float[][]> embed =
+          texts -> {
+            final float[][] v = Progress.embedAll(engine, texts);
+            for (int i = 0; i < v.length; i++) {
+              frozen.put(texts.get(i), v[i]);
+            }
+            return v;
+          };
+      final Evaluator evaluator = new Evaluator(embed, seeds);
+      // With a head, the same frozen vectors are scored again through it: one embedding pass.
+      final Evaluator headed =
+          new Evaluator(
+              t -> head.applyAll(t.stream().map(frozen::get).toArray(float[][]::new)), seeds);
       for (final EvalSet set : sets) {
         reports.add(evaluator.evaluate(set));
+        if (head != TaskHead.NONE) {
+          withHead.add(headed.evaluate(set));
+        }
       }
       final double seconds = (System.nanoTime() - start) / 1e9;
       if (json) {
-        printJson(config, engine, reports, seconds);
+        printJson(config, engine, head, reports, withHead, seconds);
       } else {
-        printTable(config, engine, reports, seconds);
+        printTable(config, engine, "", reports, seconds);
+        if (!withHead.isEmpty()) {
+          System.out.printf(Locale.ROOT, "%nwith head %s:%n", head.id());
+          printTable(config, engine, "head", withHead, seconds);
+        }
       }
     }
     return 0;
@@ -70,7 +97,9 @@ final class EvaluateCommand implements Callable<Integer> {
   private void printJson(
       final EmbedderConfig config,
       final EmbeddingEngine engine,
+      final TaskHead head,
       final List<EvalReport> reports,
+      final List<EvalReport> withHead,
       final double seconds)
       throws Exception {
     final ObjectMapper mapper = new ObjectMapper();
@@ -82,24 +111,31 @@ final class EvaluateCommand implements Callable<Integer> {
     root.put("seconds", Math.round(seconds * 10) / 10.0);
     root.put("truncated", engine.stats().truncated());
     root.set("files", mapper.valueToTree(reports));
+    if (!withHead.isEmpty()) {
+      root.put("head", head.id());
+      root.set("files_with_head", mapper.valueToTree(withHead));
+    }
     System.out.println(mapper.writeValueAsString(root));
   }
 
   private void printTable(
       final EmbedderConfig config,
       final EmbeddingEngine engine,
+      final String variant,
       final List<EvalReport> reports,
       final double seconds) {
     final PrintStream out = System.out;
-    out.printf(
-        Locale.ROOT,
-        "model=%s prompt=%s pooling=%s seeds=%d (%.1f s, %d truncated)%n",
-        engine.fingerprint().model(),
-        config.prompt().name(),
-        engine.fingerprint().pooling().name().toLowerCase(Locale.ROOT),
-        seeds,
-        seconds,
-        engine.stats().truncated());
+    if (variant.isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "model=%s prompt=%s pooling=%s seeds=%d (%.1f s, %d truncated)%n",
+          engine.fingerprint().model(),
+          config.prompt().name(),
+          engine.fingerprint().pooling().name().toLowerCase(Locale.ROOT),
+          seeds,
+          seconds,
+          engine.stats().truncated());
+    }
     for (final EvalReport r : reports) {
       out.printf(Locale.ROOT, "%n%s (%s, %d instructions", r.file(), r.kind(), r.instructions());
       if (r.tasks() != null) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       EmbedCommand.class,
       BenchCommand.class,
       BuildTaxonomyCommand.class,
-      TrainHeadCommand.class
+      TrainHeadCommand.class,
+      ClassifyCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -19,6 +19,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param nccTested held-out instructions in that split
  * @param spearman Spearman correlation of cosine with the same-task label (pairs)
  * @param rocAuc ROC AUC of cosine for the same-task label (pairs)
+ * @param noveltyAuc ROC AUC of calibrated novelty, instructions of left-out tasks against held-out
+ *     instructions of known tasks (labelled files)
+ * @param noveltyAucBaseline the same for {@code 1 - top-1 cosine}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvalReport(
@@ -33,4 +36,6 @@ public record EvalReport(
     @JsonProperty("ncc_accuracy") Double nccAccuracy,
     @JsonProperty("ncc_tested") Integer nccTested,
     Double spearman,
-    @JsonProperty("roc_auc") Double rocAuc) {}
+    @JsonProperty("roc_auc") Double rocAuc,
+    @JsonProperty("novelty_auc") Double noveltyAuc,
+    @JsonProperty("novelty_auc_baseline") Double noveltyAucBaseline) {}

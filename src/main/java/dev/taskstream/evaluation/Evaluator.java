@@ -1,6 +1,7 @@
 package dev.taskstream.evaluation;
 
 import dev.taskstream.embedding.Vectors;
+import dev.taskstream.taxonomy.NoveltyCalibration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class Evaluator {
       scores[3][s] = c.homogeneity();
     }
     final NearestCentroid.Result ncc = NearestCentroid.evaluate(vectors, truth, k, SPLIT_SEED);
+    final NoveltyCalibration.Result novelty = novelty(vectors, set.tasks());
     return new EvalReport(
         set.source(),
         "labelled",
@@ -78,7 +80,19 @@ public final class Evaluator {
         ncc.accuracy(),
         ncc.tested(),
         null,
-        null);
+        null,
+        novelty == null ? null : novelty.outOfFoldAuc(),
+        novelty == null ? null : novelty.baselineAuc());
+  }
+
+  /** Leave-tasks-out novelty; null when no task has two instructions to hold one back. */
+  private static NoveltyCalibration.Result novelty(
+      final float[][] vectors, final List<String> tasks) {
+    try {
+      return NoveltyCalibration.fit(vectors, tasks, 5, SPLIT_SEED);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private EvalReport pairs(final EvalSet.Pairs set) {
@@ -104,7 +118,9 @@ public final class Evaluator {
         null,
         null,
         MathEx.spearman(sims, labels),
-        AUC.of(set.labels(), sims));
+        AUC.of(set.labels(), sims),
+        null,
+        null);
   }
 
   private static double[][] toDouble(final float[][] vectors) {

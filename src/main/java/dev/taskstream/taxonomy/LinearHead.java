@@ -123,7 +123,18 @@ public final class LinearHead implements TaskHead {
     if (!Files.isRegularFile(file)) {
       throw new IOException("no head file at " + file);
     }
-    final ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    return read(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * @param bytes the content of a head file
+   * @param source where it came from, for messages
+   * @return the head
+   * @throws IOException when the bytes are not a head
+   */
+  public static LinearHead read(final byte[] bytes, final String source) throws IOException {
+    final String file = source;
+    final ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (b.remaining() < 16 || b.getInt() != MAGIC || b.getInt() != FORMAT) {
       throw new IOException(file + " is not a taskstream head file (format " + FORMAT + ")");
     }

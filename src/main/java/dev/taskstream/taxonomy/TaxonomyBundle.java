@@ -28,6 +28,9 @@ public final class TaxonomyBundle {
   /** The centroid matrix's file name. */
   public static final String VECTORS = "centroids.f32";
 
+  /** The head file inside a bundle built with a head. */
+  public static final String HEAD = "head.bin";
+
   /** The bundled default taxonomy, on the classpath. */
   public static final String DEFAULT_RESOURCE = "/taxonomy/default/";
 
@@ -68,6 +71,7 @@ public final class TaxonomyBundle {
 
   /**
    * @param taxonomy the taxonomy
+   * @param head the head its vectors went through (written beside it unless {@code NONE})
    * @param dir the bundle directory (created)
    * @param calibration novelty calibration figures to record, or null
    * @param buildCommand the command that rebuilds it, or null
@@ -75,11 +79,18 @@ public final class TaxonomyBundle {
    */
   public static void write(
       final Taxonomy taxonomy,
+      final TaskHead head,
       final Path dir,
       final Map<String, Object> calibration,
       final String buildCommand)
       throws IOException {
+    if (!head.id().equals(taxonomy.fingerprint().head())) {
+      throw new IllegalArgumentException("head " + head.id() + " did not make this taxonomy");
+    }
     Files.createDirectories(dir);
+    if (head instanceof LinearHead linear) {
+      linear.write(dir.resolve(HEAD));
+    }
     final float[] matrix = taxonomy.centroidMatrix();
     final ByteBuffer bytes =
         ByteBuffer.allocate(matrix.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -130,6 +141,58 @@ public final class TaxonomyBundle {
       }
       return read(manifest, vectors, "default");
     }
+  }
+
+  /**
+   * @param dir a bundle directory
+   * @return the head its vectors need, {@link TaskHead#NONE} when built without one
+   * @throws IOException when the bundle's head file and manifest disagree
+   */
+  public static TaskHead readHead(final Path dir) throws IOException {
+    final Taxonomy taxonomy = read(dir);
+    final Path file = dir.resolve(HEAD);
+    return Files.isRegularFile(file) ? checked(LinearHead.read(file), taxonomy) : none(taxonomy);
+  }
+
+  /**
+   * @return the head of the default taxonomy
+   * @throws IOException when it is missing from the classpath
+   */
+  public static TaskHead readDefaultHead() throws IOException {
+    final Taxonomy taxonomy = readDefault();
+    try (InputStream in = TaxonomyBundle.class.getResourceAsStream(DEFAULT_RESOURCE + HEAD)) {
+      if (in == null) {
+        return none(taxonomy);
+      }
+      return checked(LinearHead.read(in.readAllBytes(), "default " + HEAD), taxonomy);
+    }
+  }
+
+  private static TaskHead checked(final LinearHead head, final Taxonomy taxonomy)
+      throws IOException {
+    if (!head.id().equals(taxonomy.fingerprint().head())) {
+      throw new IOException(
+          "taxonomy "
+              + taxonomy.version()
+              + " was built with head "
+              + taxonomy.fingerprint().head()
+              + " but its bundle holds "
+              + head.id());
+    }
+    return head;
+  }
+
+  private static TaskHead none(final Taxonomy taxonomy) throws IOException {
+    if (!TaskHead.NONE.id().equals(taxonomy.fingerprint().head())) {
+      throw new IOException(
+          "taxonomy "
+              + taxonomy.version()
+              + " needs head "
+              + taxonomy.fingerprint().head()
+              + " but its bundle has no "
+              + HEAD);
+    }
+    return TaskHead.NONE;
   }
 
   private static Taxonomy read(

@@ -148,4 +148,68 @@ class MainTest {
     assertThat(stderr().strip()).endsWith("in.jsonl:2: empty or whitespace-only instruction");
     assertThat(outFile).doesNotExist();
   }
+
+  @Test
+  void shouldBuildATaxonomyHoldingNoInstructionText() throws IOException {
+    // When a taxonomy is built from the bundled sample
+    final Path bundle = dir.resolve("tax");
+    assertThat(
+            Main.run(
+                "build-taxonomy",
+                "--data",
+                "builtin:sample",
+                "--model",
+                "all-minilm-l6-v2-q",
+                "--out",
+                bundle.toString()))
+        .isZero();
+    // Then it holds 25 tasks, the rebuild command, and none of the instructions
+    final String manifest = Files.readString(bundle.resolve("manifest.json"));
+    final JsonNode json = new ObjectMapper().readTree(manifest);
+    assertThat(json.path("rows").asInt()).isEqualTo(25);
+    assertThat(json.path("buildCommand").asText()).contains("build-taxonomy --data builtin:sample");
+    assertThat(json.path("calibration").path("out_of_fold_auc").asDouble()).isBetween(0.5, 1.0);
+    assertThat(manifest).doesNotContain("Translate 'where is the train station' into German.");
+    assertThat(Files.size(bundle.resolve("centroids.f32"))).isEqualTo(25L * 384 * 4);
+  }
+
+  @Test
+  void shouldTrainAHeadAndCompareWithAndWithoutItInEvaluate() throws IOException {
+    // Given a head trained for one epoch on the sample
+    final Path head = dir.resolve("head.bin");
+    assertThat(
+            Main.run(
+                "train-head",
+                "--data",
+                "builtin:sample",
+                "--model",
+                "all-minilm-l6-v2-q",
+                "--epochs",
+                "1",
+                "--out",
+                head.toString(),
+                "--cache",
+                dir.resolve("cache").toString()))
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("frozen ", "head ");
+    out.reset();
+    // When evaluate runs with it
+    assertThat(
+            Main.run(
+                "evaluate",
+                "--model",
+                "all-minilm-l6-v2-q",
+                "--seeds",
+                "1",
+                "--head",
+                head.toString(),
+                "--json"))
+        .isZero();
+    // Then both variants are reported
+    final JsonNode json =
+        new ObjectMapper().readTree(lastLine(out.toString(StandardCharsets.UTF_8)));
+    assertThat(json.path("files").size()).isEqualTo(1);
+    assertThat(json.path("files_with_head").size()).isEqualTo(1);
+    assertThat(json.path("head").asText()).startsWith("linear-");
+  }
 }

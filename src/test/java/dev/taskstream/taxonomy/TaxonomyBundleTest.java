@@ -17,7 +17,7 @@ class TaxonomyBundleTest {
   void shouldRoundTripEveryFieldAndVector() throws IOException {
     // Given a taxonomy written to disk
     final Taxonomy original = Fixtures.axes();
-    TaxonomyBundle.write(original, dir, Map.of("out_of_fold_auc", 0.9), "cmd");
+    TaxonomyBundle.write(original, TaskHead.NONE, dir, Map.of("out_of_fold_auc", 0.9), "cmd");
     // When read back
     final Taxonomy read = TaxonomyBundle.read(dir);
     // Then everything survives
@@ -33,7 +33,7 @@ class TaxonomyBundleTest {
 
   @Test
   void shouldRefuseVectorsThatDoNotMatchTheManifest() throws IOException {
-    TaxonomyBundle.write(Fixtures.axes(), dir, null, null);
+    TaxonomyBundle.write(Fixtures.axes(), TaskHead.NONE, dir, null, null);
     final byte[] bytes = Files.readAllBytes(dir.resolve(TaxonomyBundle.VECTORS));
     bytes[0] ^= 1;
     Files.write(dir.resolve(TaxonomyBundle.VECTORS), bytes);
@@ -45,5 +45,22 @@ class TaxonomyBundleTest {
     assertThatThrownBy(() -> TaxonomyBundle.read(dir.resolve("nope")))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("manifest.json is missing");
+  }
+
+  @Test
+  void shouldCarryItsHeadAndRefuseABundleMissingIt() throws IOException {
+    // Given a taxonomy whose vectors went through a head
+    final LinearHead head = LinearHead.identity(3);
+    final Taxonomy base = Fixtures.axes();
+    final TaxonomyFingerprint fp =
+        new TaxonomyFingerprint("m", "abc", "{instruction}", "CLS", head.id(), 3);
+    final Taxonomy withHead =
+        new Taxonomy(fp, "t2", Map.of(), base.tasks(), base.centroidMatrix(), base.novelty());
+    // When written and read back, Then the head comes with it
+    TaxonomyBundle.write(withHead, head, dir, null, null);
+    assertThat(TaxonomyBundle.readHead(dir).id()).isEqualTo(head.id());
+    // and a bundle that lost its head file is refused
+    Files.delete(dir.resolve(TaxonomyBundle.HEAD));
+    assertThatThrownBy(() -> TaxonomyBundle.readHead(dir)).hasMessageContaining("needs head");
   }
 }

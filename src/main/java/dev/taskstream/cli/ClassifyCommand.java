@@ -1,0 +1,102 @@
+package dev.taskstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.TaskMatch;
+import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code classify}: which task each instruction asks for, as JSONL on stdout. */
+@Command(
+    name = "classify",
+    mixinStandardHelpOptions = true,
+    description =
+        "Tag instructions with their nearest tasks, margin and novelty (JSONL on stdout); the"
+            + " classification cost per instruction goes to stderr.")
+final class ClassifyCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Instructions to classify")
+  List<String> texts = new ArrayList<>();
+
+  @Option(names = "--in", paramLabel = "FILE", description = "Or a file of instructions")
+  String in;
+
+  @Option(names = "--top", description = "Candidates per instruction. Default: ${DEFAULT-VALUE}")
+  int top = 3;
+
+  @Mixin EmbedderOptions embedder;
+  @Mixin TaxonomyOption taxonomyOption;
+
+  @Override
+  public Integer call() throws Exception {
+    final List<String> all = new ArrayList<>(texts);
+    if (in != null) {
+      all.addAll(EvalData.loadTexts(in));
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("nothing to classify: give TEXT arguments or --in FILE");
+    }
+    final Taxonomy taxonomy = taxonomyOption.load();
+    final TaskHead head = taxonomyOption.loadHead();
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
+      // Refuse before any work: vectors from another embedder would be silently wrong.
+      taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
+      final float[][] vectors = head.applyAll(engine.embed(all));
+      final long start = System.nanoTime();
+      final List<Classification> results = new ArrayList<>();
+      for (final float[] v : vectors) {
+        results.add(taxonomy.classify(v, top));
+      }
+      final double micros = (System.nanoTime() - start) / 1e3 / vectors.length;
+      print(all, results, taxonomy);
+      System.err.printf(
+          Locale.ROOT,
+          "classified %d instructions against %d tasks: %.1f µs each%n",
+          vectors.length,
+          taxonomy.tasks().size(),
+          micros);
+    }
+    return 0;
+  }
+
+  private static void print(
+      final List<String> texts, final List<Classification> results, final Taxonomy taxonomy)
+      throws Exception {
+    final ObjectMapper mapper = new ObjectMapper();
+    for (int i = 0; i < texts.size(); i++) {
+      final Classification c = results.get(i);
+      final ObjectNode row = mapper.createObjectNode();
+      row.put("instruction", texts.get(i));
+      row.put("task", c.best().task().key());
+      row.put("name", c.best().task().name());
+      row.put("similarity", round(c.best().similarity()));
+      row.put("margin", round(c.margin()));
+      row.put("novelty", round(c.novelty()));
+      final ArrayNode alternatives = row.putArray("top");
+      for (final TaskMatch m : c.top()) {
+        alternatives
+            .addObject()
+            .put("task", m.task().key())
+            .put("similarity", round(m.similarity()));
+      }
+      row.put("taxonomy", taxonomy.version());
+      System.out.println(mapper.writeValueAsString(row));
+    }
+  }
+
+  private static double round(final double x) {
+    return Math.round(x * 10_000) / 10_000.0;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.taskstream.cli;
+
+import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyBundle;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** A taxonomy bundle directory, or the bundled default; with the head its vectors need. */
+final class TaxonomyOption {
+  @Option(
+      names = "--taxonomy",
+      paramLabel = "DIR",
+      description = "Taxonomy bundle from build-taxonomy. Default: the bundled IEB taxonomy")
+  Path dir;
+
+  Taxonomy load() throws IOException {
+    return dir == null ? TaxonomyBundle.readDefault() : TaxonomyBundle.read(dir);
+  }
+
+  TaskHead loadHead() throws IOException {
+    return dir == null ? TaxonomyBundle.readDefaultHead() : TaxonomyBundle.readHead(dir);
+  }
+}
