@@ -2,6 +2,7 @@ package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskstream.bench.ClassificationBenchmark;
 import dev.taskstream.bench.Measurement;
 import dev.taskstream.bench.ReferenceModels;
 import dev.taskstream.bench.WindowBenchmark;
@@ -10,6 +11,10 @@ import dev.taskstream.embedding.BuiltinModel;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.embedding.ModelContractException;
 import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyBundle;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +93,7 @@ final class BenchCommand implements Callable<Integer> {
               false,
               w -> reference.accept(w.stream().map(base.prompt()::apply).toList()));
       h2h = bench.compare(ourSide, theirSide);
+      classificationCost(engine, texts);
     }
     System.err.printf(
         Locale.ROOT,
@@ -96,6 +102,29 @@ final class BenchCommand implements Callable<Integer> {
     report(base, texts.size(), ours, h2h);
     return 0;
   }
+
+  /**
+   * Classification against the default taxonomy, when this embedder is the one it was built for.
+   */
+  private void classificationCost(final EmbeddingEngine engine, final List<String> texts)
+      throws Exception {
+    final Taxonomy taxonomy = TaxonomyBundle.readDefault();
+    final TaskHead head = TaxonomyBundle.readDefaultHead();
+    if (!taxonomy
+        .fingerprint()
+        .differences(TaxonomyFingerprint.of(engine.fingerprint(), head))
+        .isEmpty()) {
+      System.err.println(
+          "classification cost skipped: the default taxonomy is for another embedder");
+      return;
+    }
+    final float[][] vectors = head.applyAll(engine.embed(texts));
+    classifyMicros = ClassificationBenchmark.microsPerInstruction(taxonomy, vectors, repeats);
+    classifyTasks = taxonomy.tasks().size();
+  }
+
+  private double classifyMicros = Double.NaN;
+  private int classifyTasks;
 
   private void report(
       final EmbedderConfig config,
@@ -120,6 +149,10 @@ final class BenchCommand implements Callable<Integer> {
       root.set("theirs", mapper.valueToTree(theirs));
       root.put("ratio", ratio);
       root.set("ratio_per_round", mapper.valueToTree(h2h.ratios()));
+      if (!Double.isNaN(classifyMicros)) {
+        root.put("classify_us_per_instruction", classifyMicros);
+        root.put("classify_tasks", classifyTasks);
+      }
       System.out.println(mapper.writeValueAsString(root));
       return;
     }
@@ -155,6 +188,15 @@ final class BenchCommand implements Callable<Integer> {
         h2h.ratios().length,
         configured.batchSize(),
         configured.bucketing());
+    if (!Double.isNaN(classifyMicros)) {
+      System.out.printf(
+          Locale.ROOT,
+          "classification: %.1f µs per instruction against %d tasks (median of %d passes, head"
+              + " excluded)%n",
+          classifyMicros,
+          classifyTasks,
+          repeats);
+    }
   }
 
   private static void print(final Measurement m) {

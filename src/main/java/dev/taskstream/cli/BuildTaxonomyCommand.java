@@ -84,7 +84,7 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
-    return "java -jar target/taskstream.jar build-taxonomy "
+    return "java -jar target/taskstream.jar "
         + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 }

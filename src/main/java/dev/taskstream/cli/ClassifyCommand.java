@@ -24,8 +24,7 @@ import picocli.CommandLine.Parameters;
     name = "classify",
     mixinStandardHelpOptions = true,
     description =
-        "Tag instructions with their nearest tasks, margin and novelty (JSONL on stdout); the"
-            + " classification cost per instruction goes to stderr.")
+        "Tag instructions with their nearest tasks, margin and novelty (JSONL on stdout).")
 final class ClassifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Instructions to classify")
   List<String> texts = new ArrayList<>();
@@ -54,19 +53,16 @@ final class ClassifyCommand implements Callable<Integer> {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
       final float[][] vectors = head.applyAll(engine.embed(all));
-      final long start = System.nanoTime();
       final List<Classification> results = new ArrayList<>();
       for (final float[] v : vectors) {
         results.add(taxonomy.classify(v, top));
       }
-      final double micros = (System.nanoTime() - start) / 1e3 / vectors.length;
       print(all, results, taxonomy);
       System.err.printf(
           Locale.ROOT,
-          "classified %d instructions against %d tasks: %.1f µs each%n",
+          "classified %d instructions against %d tasks (cost per instruction: see bench)%n",
           vectors.length,
-          taxonomy.tasks().size(),
-          micros);
+          taxonomy.tasks().size());
     }
     return 0;
   }

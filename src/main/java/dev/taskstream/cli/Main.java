@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BuildTaxonomyCommand.class,
       TrainHeadCommand.class,
-      ClassifyCommand.class
+      ClassifyCommand.class,
+      ExtractCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

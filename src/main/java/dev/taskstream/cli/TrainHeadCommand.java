@@ -172,6 +172,8 @@ final class TrainHeadCommand implements Callable<Integer> {
     heldOut.forEach(k -> heldOutPairs.addAll(TaskKey.parse(k).pairs()));
     final List<float[]> trainV = new ArrayList<>();
     final List<String> trainT = new ArrayList<>();
+    final List<float[]> labelledV = new ArrayList<>();
+    final List<String> labelledT = new ArrayList<>();
     final List<String> testX = new ArrayList<>();
     final List<String> testT = new ArrayList<>();
     final Map<String, float[]> frozen = new HashMap<>();
@@ -185,19 +187,31 @@ final class TrainHeadCommand implements Callable<Integer> {
       } else if (!touchesHeldOut) {
         trainV.add(vectors[i]);
         trainT.add(tasks.get(i));
+        if (i < labelledCount) {
+          labelledV.add(vectors[i]);
+          labelledT.add(tasks.get(i));
+        }
       }
     }
     System.err.printf(
         Locale.ROOT,
-        "validation: %d held-out tasks (%d instructions); training on %d instructions%n",
+        "validation: %d held-out tasks (%d instructions); training on %d instructions (%d labelled)%n",
         heldOut.size(),
         testX.size(),
-        trainV.size());
-    final LinearHead head =
-        new HeadTrainer(trainV.toArray(float[][]::new), trainT, settings).train(this::epoch);
+        trainV.size(),
+        labelledV.size());
     final EvalSet.Labelled test = new EvalSet.Labelled("held-out tasks", testX, testT);
     report("frozen", test, frozen, TaskHead.NONE);
-    report("head", test, frozen, head);
+    report(
+        "head-ieb",
+        test,
+        frozen,
+        new HeadTrainer(labelledV.toArray(float[][]::new), labelledT, settings).train(l -> {}));
+    report(
+        "head",
+        test,
+        frozen,
+        new HeadTrainer(trainV.toArray(float[][]::new), trainT, settings).train(this::epoch));
   }
 
   private void report(
@@ -210,7 +224,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     final EvalReport r = evaluator.evaluate(test);
     System.out.printf(
         Locale.ROOT,
-        "%-7s held-out tasks=%d ari=%.4f±%.4f nmi=%.4f ncc=%.4f novelty_auc=%.4f%n",
+        "%-8s held-out tasks=%d ari=%.4f±%.4f nmi=%.4f ncc=%.4f novelty_auc=%.4f%n",
         name,
         r.tasks(),
         r.ari().mean(),

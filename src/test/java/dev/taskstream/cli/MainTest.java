@@ -212,4 +212,46 @@ class MainTest {
     assertThat(json.path("files_with_head").size()).isEqualTo(1);
     assertThat(json.path("head").asText()).startsWith("linear-");
   }
+
+  @Test
+  void shouldClassifyWithTheDefaultTaxonomyAndItsHead() throws IOException {
+    // When an instruction is classified with the defaults (model, prompt, IEB taxonomy + head)
+    assertThat(Main.run("classify", "Write a short poem about the autumn rain.")).isZero();
+    // Then the best task is a writing task, with margin, novelty and alternatives
+    final JsonNode row =
+        new ObjectMapper().readTree(lastLine(out.toString(StandardCharsets.UTF_8)));
+    assertThat(row.path("task").asText()).contains("|");
+    assertThat(row.path("top").size()).isEqualTo(3);
+    assertThat(row.path("novelty").asDouble()).isBetween(0.0, 1.0);
+    assertThat(row.path("margin").asDouble()).isGreaterThanOrEqualTo(0.0);
+    assertThat(row.path("task").asText()).containsAnyOf("write", "compose", "poem");
+    assertThat(stderr()).contains("classified 1 instructions against 938 tasks");
+    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-1");
+  }
+
+  @Test
+  void shouldRefuseTheDefaultTaxonomyUnderAnotherModel() {
+    assertThat(Main.run("classify", "--model", "all-minilm-l6-v2-q", "Sort these words."))
+        .isEqualTo(1);
+    // (the test logging config adds INFO lines; the error itself is the last, single line)
+    assertThat(lastLine(stderr()))
+        .startsWith("taskstream: taxonomy")
+        .contains(
+            "model is 'all-minilm-l6-v2-q' but the taxonomy was built with 'bge-small-en-v15'")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void shouldReportExtractorAgreementOnALabelledFile() throws IOException {
+    final Path ieb = dir.resolve("ieb.json");
+    Files.writeString(
+        ieb,
+        "{\"write|poem\": {\"samples\": [{\"category\": [\"write\", \"poem\"],"
+            + " \"instruction\": \"Write a poem about rain.\"}, {\"category\": [\"sort\", \"list\"],"
+            + " \"instruction\": \"Hello there.\"}]}}");
+    assertThat(Main.run("extract", "--check", ieb.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("exact verb|noun agreement 0.500 (1 of 2)")
+        .contains("no verb or object found      1");
+  }
 }
