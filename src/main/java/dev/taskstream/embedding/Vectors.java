@@ -55,4 +55,22 @@ public final class Vectors {
     final double nb = Math.sqrt(dot(b, b));
     return na == 0 || nb == 0 ? 0 : dot(a, b) / (na * nb);
   }
+
+  /**
+   * The unit-length mean of some rows: a centroid.
+   *
+   * @param vectors the vectors
+   * @param rows which of them to average (at least one)
+   * @return the normalised mean
+   */
+  public static float[] normalizedMean(
+      final float[][] vectors, final java.util.List<Integer> rows) {
+    final float[] c = new float[vectors[rows.get(0)].length];
+    for (final int r : rows) {
+      for (int j = 0; j < c.length; j++) {
+        c[j] += vectors[r][j];
+      }
+    }
+    return normalizeInPlace(c);
+  }
 }

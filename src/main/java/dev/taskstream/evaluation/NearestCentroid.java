@@ -45,7 +45,7 @@ public final class NearestCentroid {
       final List<Integer> m = members.get(t);
       Collections.shuffle(m, random);
       final int train = m.size() - m.size() / 2;
-      centroids[t] = centroid(vectors, m.subList(0, train));
+      centroids[t] = Vectors.normalizedMean(vectors, m.subList(0, train));
       heldOut.addAll(m.subList(train, m.size()));
     }
     int correct = 0;
@@ -55,16 +55,6 @@ public final class NearestCentroid {
       }
     }
     return new Result(heldOut.isEmpty() ? 0 : (double) correct / heldOut.size(), heldOut.size());
-  }
-
-  static float[] centroid(final float[][] vectors, final List<Integer> rows) {
-    final float[] c = new float[vectors[rows.get(0)].length];
-    for (final int r : rows) {
-      for (int j = 0; j < c.length; j++) {
-        c[j] += vectors[r][j];
-      }
-    }
-    return Vectors.normalizeInPlace(c);
   }
 
   static int nearest(final float[][] centroids, final float[] v) {

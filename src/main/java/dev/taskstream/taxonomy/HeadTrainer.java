@@ -168,7 +168,7 @@ public final class HeadTrainer {
     parallel(
         rows.length,
         r -> {
-          z[r] = multiply(w, x[rows[r]]);
+          z[r] = LinearHead.multiply(w, dim, dim, x[rows[r]]);
           norms[r] = norm(z[r]);
           u[r] = scale(z[r], 1 / norms[r]);
         });
@@ -256,19 +256,6 @@ public final class HeadTrainer {
       n = random.nextInt(x.length);
     } while (task[n] == task[anchor]);
     return n;
-  }
-
-  private float[] multiply(final float[] w, final float[] v) {
-    final float[] out = new float[dim];
-    for (int r = 0; r < dim; r++) {
-      final int base = r * dim;
-      float s = 0;
-      for (int c = 0; c < dim; c++) {
-        s += w[base + c] * v[c];
-      }
-      out[r] = s;
-    }
-    return out;
   }
 
   private static void parallel(final int n, final IntConsumer body) {

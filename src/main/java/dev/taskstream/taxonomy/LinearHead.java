@@ -59,16 +59,23 @@ public final class LinearHead implements TaskHead {
     if (x.length != in) {
       throw new IllegalArgumentException("head expects dimension " + in + ", got " + x.length);
     }
+    return Vectors.normalizeInPlace(multiply(weights, in, out, x));
+  }
+
+  /**
+   * {@code W x} for a row-major {@code out x in} matrix; shared with the trainer's forward pass.
+   */
+  static float[] multiply(final float[] w, final int in, final int out, final float[] x) {
     final float[] y = new float[out];
     for (int r = 0; r < out; r++) {
       final int base = r * in;
       float sum = 0;
       for (int c = 0; c < in; c++) {
-        sum += weights[base + c] * x[c];
+        sum += w[base + c] * x[c];
       }
       y[r] = sum;
     }
-    return Vectors.normalizeInPlace(y);
+    return y;
   }
 
   @Override

@@ -95,7 +95,7 @@ public final class NoveltyCalibration {
       if (members.size() > 1) {
         knownProbes.add(members.get(members.size() - 1));
       }
-      final float[] c = TaxonomyBuilder.centroid(vectors, build);
+      final float[] c = Vectors.normalizedMean(vectors, build);
       centroids.add(c);
       cohesion.add(cohesionOf(c, vectors, build));
     }

@@ -31,21 +31,11 @@ public final class TaxonomyBuilder {
     final List<TaskEntry> entries = new ArrayList<>();
     int row = 0;
     for (final Map.Entry<String, List<Integer>> group : groups.entrySet()) {
-      final float[] centroid = centroid(vectors, group.getValue());
+      final float[] centroid = Vectors.normalizedMean(vectors, group.getValue());
       System.arraycopy(centroid, 0, matrix, row++ * dim, dim);
       entries.add(entry(group.getKey(), centroid, vectors, group.getValue()));
     }
     return new Taxonomy(fingerprint, version, sources, entries, matrix, novelty);
-  }
-
-  static float[] centroid(final float[][] vectors, final List<Integer> members) {
-    final float[] c = new float[vectors[members.get(0)].length];
-    for (final int m : members) {
-      for (int j = 0; j < c.length; j++) {
-        c[j] += vectors[m][j];
-      }
-    }
-    return Vectors.normalizeInPlace(c);
   }
 
   private static TaskEntry entry(

@@ -16,8 +16,9 @@ import opennlp.tools.tokenize.TokenizerModel;
 /**
  * Names the task of an instruction the way IEB labelled it: the lemma of the main verb and the head
  * noun of what follows it ({@code write|poem}), plus IEB's two special labels for factoid questions
- * ({@code what|knowledge}) and yes/no questions ({@code yes-no|task}). Uses Apache OpenNLP's UD
- * English tokenizer, POS tagger and lemmatizer. Thread-safe (one set of MEs per thread).
+ * ({@code what|knowledge}, {@code where|knowledge}: the wh-word names them) and yes/no questions
+ * ({@code yes-no|task}). Uses Apache OpenNLP's UD English tokenizer, POS tagger and lemmatizer.
+ * Thread-safe (one set of MEs per thread).
  */
 public final class VerbNounExtractor {
   private static final String TOKENS = "/opennlp-en-ud-ewt-tokens-1.3-2.5.4.bin";
@@ -82,7 +83,7 @@ public final class VerbNounExtractor {
     }
     final String first = p.lower(0);
     if (WH.contains(first) && p.length() > 1 && isBe(p.lemma(1)) && p.mainVerbFrom(2) < 0) {
-      return Optional.of("what|knowledge");
+      return Optional.of(first + "|knowledge");
     }
     if (YES_NO_STARTS.contains(first) && !p.lower(1).equals("you")) {
       return Optional.of("yes-no|task");

@@ -32,6 +32,7 @@ class VerbNounExtractorTest {
         "Give me five tips for better sleep.; give|tip",
         "Come up with a slogan for a gym.; come|slogan",
         "What is the capital of Peru?; what|knowledge",
+        "Where is the Eiffel Tower?; where|knowledge",
         "Is this sentence grammatically correct?; yes-no|task",
         "You are a travel agent. Plan a trip to Rome.; plan|trip"
       })
