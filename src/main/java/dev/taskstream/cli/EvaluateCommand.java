@@ -156,6 +156,14 @@ final class EvaluateCommand implements Callable<Integer> {
             "ncc_accuracy",
             r.nccAccuracy(),
             r.nccTested());
+        if (r.noveltyAuc() != null) {
+          out.printf(
+              Locale.ROOT,
+              "  %-12s %.4f (1 - top-1 cosine: %.4f; whole tasks left out)%n",
+              "novelty_auc",
+              r.noveltyAuc(),
+              r.noveltyAucBaseline());
+        }
       } else {
         out.printf(Locale.ROOT, ")%n  %-12s %.4f%n", "spearman", r.spearman());
         out.printf(Locale.ROOT, "  %-12s %.4f%n", "roc_auc", r.rocAuc());

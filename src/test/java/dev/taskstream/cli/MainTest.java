@@ -93,6 +93,7 @@ class MainTest {
     assertThat(file.path("ari").path("mean").asDouble()).isBetween(0.05, 1.0);
     assertThat(file.path("ncc_accuracy").asDouble()).isBetween(0.3, 1.0);
     assertThat(json.path("seeds").asInt()).isEqualTo(2);
+    assertThat(file.path("novelty_auc").asDouble()).isBetween(0.5, 1.0);
   }
 
   @Test
