@@ -108,8 +108,9 @@ final class BenchCommand implements Callable<Integer> {
    */
   private void classificationCost(final EmbeddingEngine engine, final List<String> texts)
       throws Exception {
-    final Taxonomy taxonomy = TaxonomyBundle.readDefault();
-    final TaskHead head = TaxonomyBundle.readDefaultHead();
+    final TaxonomyBundle.Loaded loaded = TaxonomyBundle.loadDefault();
+    final Taxonomy taxonomy = loaded.taxonomy();
+    final TaskHead head = loaded.head();
     if (!taxonomy
         .fingerprint()
         .differences(TaxonomyFingerprint.of(engine.fingerprint(), head))

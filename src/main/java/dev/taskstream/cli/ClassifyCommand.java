@@ -9,6 +9,7 @@ import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.TaskMatch;
 import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +48,9 @@ final class ClassifyCommand implements Callable<Integer> {
     if (all.isEmpty()) {
       throw new IllegalArgumentException("nothing to classify: give TEXT arguments or --in FILE");
     }
-    final Taxonomy taxonomy = taxonomyOption.load();
-    final TaskHead head = taxonomyOption.loadHead();
+    final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
+    final Taxonomy taxonomy = loaded.taxonomy();
+    final TaskHead head = loaded.head();
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));

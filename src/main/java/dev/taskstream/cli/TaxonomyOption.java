@@ -1,7 +1,5 @@
 package dev.taskstream.cli;
 
-import dev.taskstream.taxonomy.TaskHead;
-import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,11 +13,7 @@ final class TaxonomyOption {
       description = "Taxonomy bundle from build-taxonomy. Default: the bundled IEB taxonomy")
   Path dir;
 
-  Taxonomy load() throws IOException {
-    return dir == null ? TaxonomyBundle.readDefault() : TaxonomyBundle.read(dir);
-  }
-
-  TaskHead loadHead() throws IOException {
-    return dir == null ? TaxonomyBundle.readDefaultHead() : TaxonomyBundle.readHead(dir);
+  TaxonomyBundle.Loaded load() throws IOException {
+    return dir == null ? TaxonomyBundle.loadDefault() : TaxonomyBundle.load(dir);
   }
 }

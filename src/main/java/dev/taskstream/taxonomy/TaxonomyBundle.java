@@ -144,27 +144,38 @@ public final class TaxonomyBundle {
   }
 
   /**
-   * @param dir a bundle directory
-   * @return the head its vectors need, {@link TaskHead#NONE} when built without one
-   * @throws IOException when the bundle's head file and manifest disagree
+   * A taxonomy and the head its vectors went through.
+   *
+   * @param taxonomy the taxonomy
+   * @param head its head, {@link TaskHead#NONE} when built without one
    */
-  public static TaskHead readHead(final Path dir) throws IOException {
+  public record Loaded(Taxonomy taxonomy, TaskHead head) {}
+
+  /**
+   * @param dir a bundle directory
+   * @return the taxonomy with its head, read once
+   * @throws IOException when files are missing or disagree with the manifest
+   */
+  public static Loaded load(final Path dir) throws IOException {
     final Taxonomy taxonomy = read(dir);
     final Path file = dir.resolve(HEAD);
-    return Files.isRegularFile(file) ? checked(LinearHead.read(file), taxonomy) : none(taxonomy);
+    return new Loaded(
+        taxonomy,
+        Files.isRegularFile(file) ? checked(LinearHead.read(file), taxonomy) : none(taxonomy));
   }
 
   /**
-   * @return the head of the default taxonomy
+   * @return the default taxonomy bundled in the jar, with its head
    * @throws IOException when it is missing from the classpath
    */
-  public static TaskHead readDefaultHead() throws IOException {
+  public static Loaded loadDefault() throws IOException {
     final Taxonomy taxonomy = readDefault();
     try (InputStream in = TaxonomyBundle.class.getResourceAsStream(DEFAULT_RESOURCE + HEAD)) {
-      if (in == null) {
-        return none(taxonomy);
-      }
-      return checked(LinearHead.read(in.readAllBytes(), "default " + HEAD), taxonomy);
+      return new Loaded(
+          taxonomy,
+          in == null
+              ? none(taxonomy)
+              : checked(LinearHead.read(in.readAllBytes(), "default " + HEAD), taxonomy));
     }
   }
 

@@ -22,6 +22,11 @@ class ModelContractTest {
     return dir;
   }
 
+  private static EmbedderConfig smallModelOn(final ExecutionProvider provider) {
+    return new EmbedderConfig(
+        "all-minilm-l6-v2-q", PromptTemplate.NONE, null, 256, 8, true, 1, provider, 0);
+  }
+
   private static EmbedderConfig configFor(final Path model) {
     return EmbedderConfig.defaults().withModel(model.toString());
   }
@@ -89,17 +94,7 @@ class ModelContractTest {
 
   @Test
   void shouldRefuseCudaOnTheCpuBuild() {
-    final EmbedderConfig cuda =
-        new EmbedderConfig(
-            "all-minilm-l6-v2-q",
-            PromptTemplate.NONE,
-            null,
-            256,
-            8,
-            true,
-            1,
-            ExecutionProvider.CUDA,
-            0);
+    final EmbedderConfig cuda = smallModelOn(ExecutionProvider.CUDA);
     assertThatThrownBy(() -> EmbeddingEngine.open(cuda))
         .isInstanceOf(ModelContractException.class)
         .hasMessageContaining("-Pgpu");
@@ -107,17 +102,7 @@ class ModelContractTest {
 
   @Test
   void shouldFallBackToCpuOnAutoWithoutCuda() {
-    final EmbedderConfig auto =
-        new EmbedderConfig(
-            "all-minilm-l6-v2-q",
-            PromptTemplate.NONE,
-            null,
-            256,
-            8,
-            true,
-            1,
-            ExecutionProvider.AUTO,
-            0);
+    final EmbedderConfig auto = smallModelOn(ExecutionProvider.AUTO);
     try (EmbeddingEngine engine = EmbeddingEngine.open(auto)) {
       assertThat(engine.activeProvider()).isEqualTo(ExecutionProvider.CPU);
     }

@@ -58,9 +58,9 @@ class TaxonomyBundleTest {
         new Taxonomy(fp, "t2", Map.of(), base.tasks(), base.centroidMatrix(), base.novelty());
     // When written and read back, Then the head comes with it
     TaxonomyBundle.write(withHead, head, dir, null, null);
-    assertThat(TaxonomyBundle.readHead(dir).id()).isEqualTo(head.id());
+    assertThat(TaxonomyBundle.load(dir).head().id()).isEqualTo(head.id());
     // and a bundle that lost its head file is refused
     Files.delete(dir.resolve(TaxonomyBundle.HEAD));
-    assertThatThrownBy(() -> TaxonomyBundle.readHead(dir)).hasMessageContaining("needs head");
+    assertThatThrownBy(() -> TaxonomyBundle.load(dir)).hasMessageContaining("needs head");
   }
 }
