@@ -1,0 +1,123 @@
+package dev.taskstream.stream.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskstream.avro.InstructionEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Our serde against a real Confluent-compatible registry: Apicurio 3's ccompat API. */
+class ApicurioSerdeIT {
+  private static ApicurioRegistry apicurio;
+  private static SchemaRegistryClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    final Path java = ApicurioRegistry.java21().orElse(null);
+    Assumptions.assumeTrue(java != null, "Apicurio 3 needs a Java 21+ runtime; none found");
+    apicurio = ApicurioRegistry.start(Path.of(System.getProperty("apicurio.home")), java);
+    client = new SchemaRegistryClient(RegistrySettings.of(apicurio.ccompatUrl()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (apicurio != null) {
+      apicurio.close();
+    }
+  }
+
+  private static ConfluentAvroSerde<InstructionEvent> serde() {
+    return new ConfluentAvroSerde<>(client, InstructionEvent.getClassSchema(), false);
+  }
+
+  @Test
+  void shouldRegisterUnderTheTopicSubjectAndRoundTrip() {
+    // Given an event
+    final InstructionEvent event =
+        InstructionEvent.newBuilder()
+            .setId("a1")
+            .setText("Sort these words.")
+            .setAttributes(Map.of())
+            .build();
+    // When written and read through the real registry by a fresh client (no shared cache)
+    final byte[] bytes = serde().serializer().serialize("it-roundtrip", event);
+    final SchemaRegistryClient fresh =
+        new SchemaRegistryClient(RegistrySettings.of(apicurio.ccompatUrl()));
+    final InstructionEvent read =
+        new ConfluentAvroSerde<InstructionEvent>(fresh, InstructionEvent.getClassSchema(), false)
+            .deserializer()
+            .deserialize("it-roundtrip", bytes);
+    // Then it is unchanged, framed with the id Apicurio assigned
+    assertThat(read).isEqualTo(event);
+    assertThat(bytes[0]).isZero();
+    assertThat(fresh.byId(ByteBuffer.wrap(bytes, 1, 4).getInt()))
+        .isEqualTo(InstructionEvent.getClassSchema());
+  }
+
+  @Test
+  void shouldReadAV2ProducerRegisteredAsBackwardCompatible() throws IOException {
+    // Given v1 registered, then v2 (one new optional field) accepted under BACKWARD
+    final String subject = "it-evolution-value";
+    client.idFor(subject, InstructionEvent.getClassSchema());
+    final Schema v2 =
+        new Schema.Parser()
+            .parse(
+                InstructionEvent.getClassSchema()
+                    .toString()
+                    .replace(
+                        "\"fields\":[",
+                        "\"fields\":[{\"name\":\"locale\",\"type\":[\"null\",\"string\"],\"default\":null},"));
+    final int v2id = client.idFor(subject, v2);
+    final GenericRecord r = new GenericData.Record(v2);
+    r.put("id", "a2");
+    r.put("text", "Translate this.");
+    r.put("locale", "fr");
+    r.put("attributes", Map.of());
+    // When the v1 service reads a v2 record
+    final InstructionEvent read =
+        serde().deserializer().deserialize("it-evolution", frame(v2id, v2, r));
+    // Then it resolves
+    assertThat(read.getText()).isEqualTo("Translate this.");
+  }
+
+  @Test
+  void shouldBeRefusedAnIncompatibleSchemaWith409() {
+    // Given v1 registered, When a schema that drops a required field is registered
+    final String subject = "it-incompatible-value";
+    client.idFor(subject, InstructionEvent.getClassSchema());
+    final Schema broken =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"InstructionEvent\",\"namespace\":\"dev.taskstream.avro\","
+                    + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"words\",\"type\":\"int\"}]}");
+    // Then the registry refuses it, and the client does not retry a 4xx
+    assertThatThrownBy(() -> client.idFor(subject, broken))
+        .isInstanceOf(SchemaRegistryException.class)
+        .satisfies(e -> assertThat(((SchemaRegistryException) e).status()).isEqualTo(409));
+  }
+
+  private static byte[] frame(final int id, final Schema schema, final GenericRecord record)
+      throws IOException {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0);
+    out.write(ByteBuffer.allocate(4).putInt(id).array());
+    final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
+    enc.flush();
+    return out.toByteArray();
+  }
+}
