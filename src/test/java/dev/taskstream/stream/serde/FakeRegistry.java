@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The two Confluent REST calls a serde makes, served from memory on 127.0.0.1, with knobs for
  * failures. Unit tests only: the real-registry tests run against Apicurio.
  */
-final class FakeRegistry implements AutoCloseable {
+public final class FakeRegistry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
@@ -27,13 +27,13 @@ final class FakeRegistry implements AutoCloseable {
   final List<String> authHeaders = new ArrayList<>();
   volatile int failStatus = 503;
 
-  FakeRegistry() throws IOException {
+  public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
   }
 

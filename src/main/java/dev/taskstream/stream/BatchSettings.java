@@ -1,0 +1,34 @@
+package dev.taskstream.stream;
+
+import java.time.Duration;
+
+/**
+ * When a micro-batch closes: whichever comes first of a record count, an estimated token count and
+ * the age of its oldest record (wall clock, so a quiet stream still flushes).
+ *
+ * @param maxRecords {@code batch.max.records}
+ * @param maxTokens {@code batch.max.tokens}, estimated as characters / 4 + 1 per text
+ * @param maxWait {@code batch.max.wait.ms}
+ */
+public record BatchSettings(int maxRecords, int maxTokens, Duration maxWait) {
+  /** Validates the limits. */
+  public BatchSettings {
+    if (maxRecords < 1 || maxTokens < 1 || maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException(
+          "batch limits must be positive: records="
+              + maxRecords
+              + " tokens="
+              + maxTokens
+              + " wait="
+              + maxWait);
+    }
+  }
+
+  /**
+   * @param text an instruction
+   * @return its estimated token count (no tokenizer on the hot path of buffering)
+   */
+  static int estimateTokens(final String text) {
+    return text.length() / 4 + 1;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.taskstream.stream;
+
+import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.embedding.InstructionText;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Bytes in; a valid {@link InstructionEvent} to the batcher, or a dead letter with the original
+ * bytes and the reason. Deserialising here rather than in the source keeps bad input in the
+ * stream's own hands: it never stops the stream and is never dropped silently.
+ */
+final class DeserializeProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+  static final String TO_BATCH = "batch";
+  static final String TO_DEAD_LETTERS = "dead-letter-sink";
+
+  private final Deserializer<InstructionEvent> deserializer;
+  private ProcessorContext<String, SpecificRecord> context;
+
+  DeserializeProcessor(final Deserializer<InstructionEvent> deserializer) {
+    this.deserializer = deserializer;
+  }
+
+  @Override
+  public void init(final ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(final Record<byte[], byte[]> record) {
+    final RecordMetadata meta = context.recordMetadata().orElseThrow();
+    final InstructionEvent event;
+    try {
+      if (record.value() == null) {
+        deadLetter(
+            record, meta, "deserialize", "NullValue", "null value (tombstone) has no instruction");
+        return;
+      }
+      event = deserializer.deserialize(meta.topic(), record.value());
+    } catch (RuntimeException e) {
+      // Registry outages surface here too; with retries exhausted they are dead-lettered with
+      // their reason rather than crash-looping the stream.
+      context.forward(
+          record
+              .withKey(key(record))
+              .withValue(
+                  DeadLetters.of(
+                      meta.topic(),
+                      meta.partition(),
+                      meta.offset(),
+                      record.key(),
+                      record.value(),
+                      "deserialize",
+                      e,
+                      context.currentSystemTimeMs())),
+          TO_DEAD_LETTERS);
+      return;
+    }
+    final String reason = InstructionText.rejectionReason(event.getText());
+    if (reason != null) {
+      deadLetter(record, meta, "validate", "InvalidInstruction", reason);
+      return;
+    }
+    if (event.getEventTime() == null) {
+      event.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
+    }
+    context.forward(
+        new Record<String, SpecificRecord>(event.getId(), event, record.timestamp()), TO_BATCH);
+  }
+
+  private void deadLetter(
+      final Record<byte[], byte[]> record,
+      final RecordMetadata meta,
+      final String stage,
+      final String errorClass,
+      final String message) {
+    context.forward(
+        record
+            .withKey(key(record))
+            .withValue(
+                DeadLetters.of(
+                    meta.topic(),
+                    meta.partition(),
+                    meta.offset(),
+                    record.key(),
+                    record.value(),
+                    stage,
+                    errorClass,
+                    message,
+                    context.currentSystemTimeMs())),
+        TO_DEAD_LETTERS);
+  }
+
+  private static String key(final Record<byte[], byte[]> record) {
+    return record.key() == null
+        ? null
+        : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

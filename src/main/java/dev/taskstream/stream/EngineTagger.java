@@ -1,0 +1,42 @@
+package dev.taskstream.stream;
+
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The production tagger: embed in one bucketed call, project through the head, classify. */
+public final class EngineTagger implements Tagger {
+  private final EmbeddingEngine engine;
+  private final TaskHead head;
+  private final Taxonomy taxonomy;
+  private final int topK;
+
+  /**
+   * @param engine the embedder (owned by the caller, closed after the stream)
+   * @param head the taxonomy's head
+   * @param taxonomy the taxonomy; refused here if built for other vectors
+   * @param topK alternatives per instruction
+   */
+  public EngineTagger(
+      final EmbeddingEngine engine, final TaskHead head, final Taxonomy taxonomy, final int topK) {
+    taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
+    this.engine = engine;
+    this.head = head;
+    this.taxonomy = taxonomy;
+    this.topK = topK;
+  }
+
+  @Override
+  public List<Classification> tag(final List<String> texts) {
+    final float[][] vectors = head.applyAll(engine.embed(texts));
+    final List<Classification> out = new ArrayList<>(vectors.length);
+    for (final float[] v : vectors) {
+      out.add(taxonomy.classify(v, topK));
+    }
+    return out;
+  }
+}

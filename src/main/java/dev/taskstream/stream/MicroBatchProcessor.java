@@ -1,0 +1,200 @@
+package dev.taskstream.stream;
+
+import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.avro.TaskScore;
+import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.TaskMatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Buffers instructions and tags them in micro-batches, so inference runs on bucketed batches
+ * instead of one text at a time.
+ *
+ * <p>Why a state store and not a list: Kafka Streams has no pre-commit hook, so records held in
+ * memory when offsets commit are lost on a crash (their offsets are committed, their output never
+ * written). Here every buffered record is in a changelogged store before {@code process()} returns,
+ * so the commit that covers its offset also covers its place in the buffer; a restarted task
+ * restores the buffer and flushes it. Keys are input offsets: a record replayed under at-least-once
+ * overwrites its own entry instead of joining the batch twice. Under exactly_once_v2 the store
+ * writes, the outputs of a flush and the offsets commit in one transaction.
+ *
+ * <p>A batch closes inside {@code process()} when it reaches {@code batch.max.records} or {@code
+ * batch.max.tokens}, and from a wall-clock punctuator when its oldest record is older than {@code
+ * batch.max.wait.ms}. The buffer never exceeds {@code batch.max.records}.
+ */
+final class MicroBatchProcessor
+    implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  static final String STORE = "batch-buffer";
+  static final String TO_TAGGED = "tagged-sink";
+  static final String TO_ROUTED = "route-sink";
+  static final String TO_DEAD_LETTERS = DeserializeProcessor.TO_DEAD_LETTERS;
+
+  private final Tagger tagger;
+  private final StreamSettings settings;
+  private final Serde<InstructionEvent> stateSerde;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<Long, InstructionEvent> buffer;
+  private int records;
+  private int tokens;
+  private long oldestAt = -1;
+
+  MicroBatchProcessor(
+      final Tagger tagger,
+      final StreamSettings settings,
+      final Serde<InstructionEvent> stateSerde) {
+    this.tagger = tagger;
+    this.settings = settings;
+    this.stateSerde = stateSerde;
+  }
+
+  @Override
+  public void init(final ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.buffer = context.getStateStore(STORE);
+    // After a restart the restored buffer is counted again and flushed one wait period later.
+    try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
+      while (it.hasNext()) {
+        count(it.next().value);
+      }
+    }
+    if (records > 0) {
+      oldestAt = context.currentSystemTimeMs();
+    }
+    final Duration wait = settings.batch().maxWait();
+    final Duration tick = Duration.ofMillis(Math.max(5, wait.toMillis() / 4));
+    context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+  }
+
+  @Override
+  public void process(final Record<String, SpecificRecord> record) {
+    final long offset = context.recordMetadata().orElseThrow().offset();
+    final InstructionEvent event = (InstructionEvent) record.value();
+    if (buffer.get(offset) == null) {
+      count(event);
+    }
+    buffer.put(offset, event);
+    if (oldestAt < 0) {
+      oldestAt = context.currentSystemTimeMs();
+    }
+    if (records >= settings.batch().maxRecords() || tokens >= settings.batch().maxTokens()) {
+      flush();
+    }
+  }
+
+  private void count(final InstructionEvent event) {
+    records++;
+    tokens += BatchSettings.estimateTokens(event.getText());
+  }
+
+  private void onTick(final long now) {
+    if (records > 0 && now - oldestAt >= settings.batch().maxWait().toMillis()) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    final List<KeyValue<Long, InstructionEvent>> batch = new ArrayList<>();
+    try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
+      it.forEachRemaining(batch::add);
+    }
+    final List<Classification> tags = tagAll(batch);
+    final long now = context.currentSystemTimeMs();
+    for (int i = 0; i < batch.size(); i++) {
+      final KeyValue<Long, InstructionEvent> entry = batch.get(i);
+      if (tags.get(i) != null) {
+        emit(entry.value, tags.get(i), now);
+      }
+      buffer.delete(entry.key);
+    }
+    records = 0;
+    tokens = 0;
+    oldestAt = -1;
+  }
+
+  /**
+   * Tags the batch in one call; if that fails, one by one, so a single poison text goes to the
+   * dead-letter topic and the rest of the batch proceeds.
+   */
+  private List<Classification> tagAll(final List<KeyValue<Long, InstructionEvent>> batch) {
+    final List<String> texts = batch.stream().map(kv -> kv.value.getText()).toList();
+    try {
+      return tagger.tag(texts);
+    } catch (RuntimeException batchFailure) {
+      final List<Classification> out = new ArrayList<>();
+      for (final KeyValue<Long, InstructionEvent> kv : batch) {
+        try {
+          out.add(tagger.tag(List.of(kv.value.getText())).get(0));
+        } catch (RuntimeException e) {
+          out.add(null);
+          deadLetter(kv, e);
+        }
+      }
+      return out;
+    }
+  }
+
+  private void deadLetter(final KeyValue<Long, InstructionEvent> kv, final RuntimeException e) {
+    final byte[] value = stateSerde.serializer().serialize(settings.inputTopic(), kv.value);
+    final long now = context.currentSystemTimeMs();
+    context.forward(
+        new Record<String, SpecificRecord>(
+            kv.value.getId(),
+            DeadLetters.of(
+                settings.inputTopic(),
+                context.taskId().partition(),
+                kv.key,
+                null,
+                value,
+                "embed",
+                e,
+                now),
+            now),
+        TO_DEAD_LETTERS);
+  }
+
+  private void emit(final InstructionEvent e, final Classification c, final long now) {
+    final List<TaskScore> alternatives = new ArrayList<>();
+    for (final TaskMatch m : c.top()) {
+      alternatives.add(new TaskScore(m.task().key(), m.similarity()));
+    }
+    final TaggedInstruction tagged =
+        TaggedInstruction.newBuilder()
+            .setId(e.getId())
+            .setText(e.getText())
+            .setRole(e.getRole())
+            .setConversationId(e.getConversationId())
+            .setSessionId(e.getSessionId())
+            .setUserId(e.getUserId())
+            .setSource(e.getSource())
+            .setModel(e.getModel())
+            .setEventTime(e.getEventTime())
+            .setAttributes(e.getAttributes())
+            .setTaskKey(c.best().task().key())
+            .setTaskName(c.best().task().name())
+            .setSimilarity(c.best().similarity())
+            .setMargin(c.margin())
+            .setAlternatives(alternatives)
+            .setNovelty(c.novelty())
+            .setTaxonomyVersion(settings.taxonomyVersion())
+            .setModelFingerprint(settings.modelFingerprint())
+            .setProcessedAt(Instant.ofEpochMilli(now))
+            .build();
+    final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
+    final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
+    context.forward(out, TO_TAGGED);
+    context.forward(out, TO_ROUTED);
+  }
+}

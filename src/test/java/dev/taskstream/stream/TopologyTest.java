@@ -1,0 +1,235 @@
+package dev.taskstream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskstream.avro.DeadLetter;
+import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.stream.serde.ConfluentAvroSerde;
+import dev.taskstream.stream.serde.FakeRegistry;
+import dev.taskstream.stream.serde.RegistrySettings;
+import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.TaskEntry;
+import dev.taskstream.taxonomy.TaskKey;
+import dev.taskstream.taxonomy.TaskMatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TopologyTest {
+  private static final BatchSettings BATCH = new BatchSettings(3, 10_000, Duration.ofSeconds(2));
+
+  private FakeRegistry registry;
+  private SchemaRegistryClient client;
+  private final List<List<String>> taggerCalls = new ArrayList<>();
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> input;
+
+  /** Tags by the first word; "zzz" texts are novel; "poison" texts make the tagger throw. */
+  private List<Classification> fakeTag(final List<String> texts) {
+    taggerCalls.add(texts);
+    if (texts.stream().anyMatch(t -> t.startsWith("poison"))) {
+      throw new IllegalStateException("model failed on this batch");
+    }
+    return texts.stream().map(TopologyTest::classify).toList();
+  }
+
+  private static Classification classify(final String text) {
+    final String verb = text.split(" ")[0].toLowerCase(java.util.Locale.ROOT);
+    final TaskKey key = TaskKey.parse(verb + "|thing");
+    final TaskEntry entry =
+        new TaskEntry(key.key(), key.displayName(), key.verbs(), key.nouns(), 1, 1, 1);
+    final boolean novel = verb.equals("zzz");
+    return new Classification(
+        List.of(new TaskMatch(entry, novel ? 0.2 : 0.9)), 0.3, novel ? 0.9 : 0.1);
+  }
+
+  private StreamSettings settings(final BatchSettings batch) {
+    return new StreamSettings(
+        "instructions", "tagged", "novel", "dead-letters", "task.", 0.5, batch, "tax-1", "fp-1");
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    registry = new FakeRegistry();
+    client = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
+    open(BATCH);
+  }
+
+  private void open(final BatchSettings batch) {
+    if (driver != null) {
+      driver.close();
+    }
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    driver = new TopologyTestDriver(topology(batch), props);
+    input =
+        driver.createInputTopic(
+            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+  }
+
+  @SuppressWarnings("unchecked")
+  private Topology topology(final BatchSettings batch) {
+    final ConfluentAvroSerde<InstructionEvent> in =
+        new ConfluentAvroSerde<>(client, InstructionEvent.getClassSchema(), false);
+    final ConfluentAvroSerde<SpecificRecord> out =
+        new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
+    return TopologyFactory.build(
+        settings(batch), this::fakeTag, in.deserializer(), out.serializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    registry.close();
+  }
+
+  private void send(final String id, final String text) {
+    final InstructionEvent e =
+        InstructionEvent.newBuilder().setId(id).setText(text).setAttributes(Map.of()).build();
+    final byte[] bytes =
+        new ConfluentAvroSerde<InstructionEvent>(client, InstructionEvent.getClassSchema(), false)
+            .serializer()
+            .serialize("instructions", e);
+    input.pipeInput(id.getBytes(StandardCharsets.UTF_8), bytes);
+  }
+
+  private List<TaggedInstruction> tagged(final String topic) {
+    final ConfluentAvroSerde<TaggedInstruction> serde =
+        new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
+    return driver
+        .createOutputTopic(topic, Serdes.String().deserializer(), serde.deserializer())
+        .readValuesToList();
+  }
+
+  private List<DeadLetter> deadLetters() {
+    final ConfluentAvroSerde<DeadLetter> serde =
+        new ConfluentAvroSerde<>(client, DeadLetter.getClassSchema(), false);
+    return driver
+        .createOutputTopic("dead-letters", Serdes.String().deserializer(), serde.deserializer())
+        .readValuesToList();
+  }
+
+  @Test
+  void shouldHoldRecordsInTheStoreUntilTheBatchIsFull() {
+    // Given a batch limit of 3, When 2 instructions arrive
+    send("a", "write a poem");
+    send("b", "sort these words");
+    // Then nothing is tagged yet, and both wait in the changelogged store, not on the heap
+    assertThat(tagged("tagged")).isEmpty();
+    final KeyValueStore<Long, InstructionEvent> store =
+        driver.getKeyValueStore(MicroBatchProcessor.STORE);
+    assertThat(store.approximateNumEntries()).isEqualTo(2);
+    // When the third arrives, Then all three are tagged in one call and the store empties
+    send("c", "write a story");
+    assertThat(tagged("tagged"))
+        .extracting(TaggedInstruction::getId)
+        .containsExactly("a", "b", "c");
+    assertThat(taggerCalls).hasSize(1);
+    assertThat(taggerCalls.get(0)).hasSize(3);
+    assertThat(store.approximateNumEntries()).isZero();
+  }
+
+  @Test
+  void shouldFlushAQuietStreamOnTheWallClockDeadline() {
+    send("a", "write a poem");
+    driver.advanceWallClockTime(Duration.ofMillis(1_000));
+    assertThat(tagged("tagged")).isEmpty();
+    driver.advanceWallClockTime(Duration.ofMillis(1_500));
+    assertThat(tagged("tagged")).extracting(TaggedInstruction::getId).containsExactly("a");
+  }
+
+  @Test
+  void shouldFlushWhenTheTokenBudgetIsReached() {
+    open(new BatchSettings(100, 50, Duration.ofHours(1)));
+    send("a", "write " + "very long text ".repeat(20));
+    assertThat(tagged("tagged")).hasSize(1);
+  }
+
+  @Test
+  void shouldRouteEachInstructionToItsTaskTopicOrTheNovelTopic() {
+    send("a", "write a poem");
+    send("b", "zzz something unheard of");
+    send("c", "sort these words");
+    assertThat(tagged("task.write-thing"))
+        .extracting(TaggedInstruction::getId)
+        .containsExactly("a");
+    assertThat(tagged("task.sort-thing")).extracting(TaggedInstruction::getId).containsExactly("c");
+    assertThat(tagged("novel")).extracting(TaggedInstruction::getId).containsExactly("b");
+    final List<TaggedInstruction> all = tagged("tagged");
+    assertThat(all).hasSize(3);
+    assertThat(all.get(0).getTaxonomyVersion()).isEqualTo("tax-1");
+    assertThat(all.get(0).getModelFingerprint()).isEqualTo("fp-1");
+    assertThat(all.get(0).getAlternatives()).hasSize(1);
+  }
+
+  @Test
+  void shouldDeadLetterBadInputWithReasonsAndTagTheGoodRecordsAround() {
+    // Given good records interleaved with not-Avro bytes, a wrong magic byte, a null value and
+    // a blank instruction
+    send("g1", "write a poem");
+    input.pipeInput(
+        "x1".getBytes(StandardCharsets.UTF_8), "not avro at all".getBytes(StandardCharsets.UTF_8));
+    input.pipeInput("x2".getBytes(StandardCharsets.UTF_8), new byte[] {7, 0, 0, 0, 1, 2, 3});
+    input.pipeInput("x3".getBytes(StandardCharsets.UTF_8), (byte[]) null);
+    send("x4", "   ");
+    send("g2", "sort these words");
+    send("g3", "write a story");
+    // Then each bad record is a dead letter naming its stage and reason, with its offset
+    final List<DeadLetter> dead = deadLetters();
+    assertThat(dead).hasSize(4);
+    assertThat(dead)
+        .extracting(DeadLetter::getStage)
+        .containsExactly("deserialize", "deserialize", "deserialize", "validate");
+    assertThat(dead.get(1).getErrorMessage()).contains("unknown magic byte 7");
+    assertThat(dead.get(2).getErrorMessage()).contains("null value");
+    assertThat(dead.get(3).getErrorMessage()).contains("empty or whitespace-only");
+    assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(dead.get(0).getValue()).isNotNull();
+    // and the good ones are tagged as usual
+    assertThat(tagged("tagged"))
+        .extracting(TaggedInstruction::getId)
+        .containsExactly("g1", "g2", "g3");
+  }
+
+  @Test
+  void shouldDeadLetterOnlyThePoisonTextWhenTaggingFails() {
+    send("a", "write a poem");
+    send("p", "poison pill");
+    send("b", "sort these words");
+    assertThat(tagged("tagged")).extracting(TaggedInstruction::getId).containsExactly("a", "b");
+    final List<DeadLetter> dead = deadLetters();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).getStage()).isEqualTo("embed");
+    assertThat(dead.get(0).getOffset()).isEqualTo(1L);
+    assertThat(dead.get(0).getErrorMessage()).contains("model failed");
+  }
+
+  @Test
+  void shouldMatchTheTopologyDescriptionKeptInTheRepository() throws IOException {
+    final String described = topology(BATCH).describe().toString();
+    final Path kept = Path.of("topology/topology.txt");
+    if (Boolean.getBoolean("taskstream.updateTopology")) {
+      Files.writeString(kept, described);
+    }
+    assertThat(described).isEqualTo(Files.readString(kept));
+  }
+}
