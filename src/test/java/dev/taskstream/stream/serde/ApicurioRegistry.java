@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * process on 127.0.0.1, in-memory storage, compatibility set to BACKWARD (its default is NONE).
  * Needs a Java 21+ runtime: the running one, or the newest JDK under /usr/lib/jvm.
  */
-final class ApicurioRegistry implements AutoCloseable {
+public final class ApicurioRegistry implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Process process;
@@ -31,7 +31,7 @@ final class ApicurioRegistry implements AutoCloseable {
     this.port = port;
   }
 
-  static Optional<Path> java21() throws IOException {
+  public static Optional<Path> java21() throws IOException {
     if (Runtime.version().feature() >= 21) {
       return Optional.of(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
@@ -61,7 +61,7 @@ final class ApicurioRegistry implements AutoCloseable {
     return 0;
   }
 
-  static ApicurioRegistry start(final Path home, final Path java)
+  public static ApicurioRegistry start(final Path home, final Path java)
       throws IOException, InterruptedException {
     final int http = freePort();
     final int management = freePort();
@@ -91,7 +91,7 @@ final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
-  String ccompatUrl() {
+  public String ccompatUrl() {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7/";
   }
 
