@@ -65,6 +65,10 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
       deadLetter(record, meta, "validate", "InvalidInstruction", reason);
       return;
     }
+    if (event.getId() == null || event.getId().isEmpty()) {
+      // Chat logs do not always carry ids; the record's position is unique and stable on replay.
+      event.setId(meta.topic() + "-" + meta.partition() + "-" + meta.offset());
+    }
     if (event.getEventTime() == null) {
       event.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
     }

@@ -224,6 +224,54 @@ class TopologyTest {
   }
 
   @Test
+  void shouldTakeTheLastUserTurnOfJsonChatRecordsAndDeadLetterChatsWithoutOne() {
+    // Given the service reading JSON chat logs instead of Avro events
+    driver.close();
+    final ConfluentAvroSerde<SpecificRecord> out =
+        new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-chat-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    driver =
+        new TopologyTestDriver(
+            TopologyFactory.build(
+                settings(new BatchSettings(1, 10_000, Duration.ofSeconds(1))),
+                this::fakeTag,
+                new ChatJsonDeserializer(),
+                out.serializer()),
+            props);
+    input =
+        driver.createInputTopic(
+            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    // When a chat with two user turns, one with content parts, and one with no user turn arrive
+    pipeJson(
+        "{\"id\": \"c1\", \"conversation_id\": \"conv-9\", \"messages\": ["
+            + "{\"role\": \"user\", \"content\": \"sort these words\"},"
+            + "{\"role\": \"assistant\", \"content\": \"done\"},"
+            + "{\"role\": \"user\", \"content\": \"write a poem about it\"}]}");
+    pipeJson(
+        "{\"messages\": [{\"role\": \"user\", \"content\": "
+            + "[{\"type\": \"text\", \"text\": \"sort the list\"}]}]}");
+    pipeJson("{\"id\": \"c3\", \"messages\": [{\"role\": \"system\", \"content\": \"be brief\"}]}");
+    // Then the last user turn is the instruction, an id is made when missing, and the chat with
+    // no user turn is a dead letter with that reason
+    final List<TaggedInstruction> all = tagged("tagged");
+    assertThat(all)
+        .extracting(TaggedInstruction::getText)
+        .containsExactly("write a poem about it", "sort the list");
+    assertThat(all.get(0).getId()).isEqualTo("c1");
+    assertThat(all.get(0).getConversationId()).isEqualTo("conv-9");
+    assertThat(all.get(1).getId()).isEqualTo("instructions-0-1");
+    final List<DeadLetter> dead = deadLetters();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).getErrorMessage()).isEqualTo("chat record has no user turn");
+  }
+
+  private void pipeJson(final String json) {
+    input.pipeInput(null, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void shouldMatchTheTopologyDescriptionKeptInTheRepository() throws IOException {
     final String described = topology(BATCH).describe().toString();
     final Path kept = Path.of("topology/topology.txt");
