@@ -1,5 +1,6 @@
 package dev.taskstream.stream;
 
+import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.embedding.InstructionText;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,36 +34,35 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
   @Override
   public void process(final Record<byte[], byte[]> record) {
     final RecordMetadata meta = context.recordMetadata().orElseThrow();
+    final DeadLetters.Origin origin =
+        new DeadLetters.Origin(
+            meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
+    if (record.value() == null) {
+      deadLetter(
+          record,
+          DeadLetters.of(
+              origin,
+              "deserialize",
+              "NullValue",
+              "null value (tombstone) has no instruction",
+              context.currentSystemTimeMs()));
+      return;
+    }
     final InstructionEvent event;
     try {
-      if (record.value() == null) {
-        deadLetter(
-            record, meta, "deserialize", "NullValue", "null value (tombstone) has no instruction");
-        return;
-      }
       event = deserializer.deserialize(meta.topic(), record.value());
     } catch (RuntimeException e) {
       // Registry outages surface here too; with retries exhausted they are dead-lettered with
       // their reason rather than crash-looping the stream.
-      context.forward(
-          record
-              .withKey(key(record))
-              .withValue(
-                  DeadLetters.of(
-                      meta.topic(),
-                      meta.partition(),
-                      meta.offset(),
-                      record.key(),
-                      record.value(),
-                      "deserialize",
-                      e,
-                      context.currentSystemTimeMs())),
-          TO_DEAD_LETTERS);
+      deadLetter(record, DeadLetters.of(origin, "deserialize", e, context.currentSystemTimeMs()));
       return;
     }
     final String reason = InstructionText.rejectionReason(event.getText());
     if (reason != null) {
-      deadLetter(record, meta, "validate", "InvalidInstruction", reason);
+      deadLetter(
+          record,
+          DeadLetters.of(
+              origin, "validate", "InvalidInstruction", reason, context.currentSystemTimeMs()));
       return;
     }
     if (event.getId() == null || event.getId().isEmpty()) {
@@ -76,27 +76,8 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
         new Record<String, SpecificRecord>(event.getId(), event, record.timestamp()), TO_BATCH);
   }
 
-  private void deadLetter(
-      final Record<byte[], byte[]> record,
-      final RecordMetadata meta,
-      final String stage,
-      final String errorClass,
-      final String message) {
-    context.forward(
-        record
-            .withKey(key(record))
-            .withValue(
-                DeadLetters.of(
-                    meta.topic(),
-                    meta.partition(),
-                    meta.offset(),
-                    record.key(),
-                    record.value(),
-                    stage,
-                    errorClass,
-                    message,
-                    context.currentSystemTimeMs())),
-        TO_DEAD_LETTERS);
+  private void deadLetter(final Record<byte[], byte[]> record, final DeadLetter letter) {
+    context.forward(record.withKey(key(record)).withValue(letter), TO_DEAD_LETTERS);
   }
 
   private static String key(final Record<byte[], byte[]> record) {

@@ -153,11 +153,8 @@ final class MicroBatchProcessor
         new Record<String, SpecificRecord>(
             kv.value.getId(),
             DeadLetters.of(
-                settings.inputTopic(),
-                context.taskId().partition(),
-                kv.key,
-                null,
-                value,
+                new DeadLetters.Origin(
+                    settings.inputTopic(), context.taskId().partition(), kv.key, null, value),
                 "embed",
                 e,
                 now),

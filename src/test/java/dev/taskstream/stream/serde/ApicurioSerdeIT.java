@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskstream.avro.InstructionEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,14 +69,7 @@ class ApicurioSerdeIT {
     // Given v1 registered, then v2 (one new optional field) accepted under BACKWARD
     final String subject = "it-evolution-value";
     client.idFor(subject, InstructionEvent.getClassSchema());
-    final Schema v2 =
-        new Schema.Parser()
-            .parse(
-                InstructionEvent.getClassSchema()
-                    .toString()
-                    .replace(
-                        "\"fields\":[",
-                        "\"fields\":[{\"name\":\"locale\",\"type\":[\"null\",\"string\"],\"default\":null},"));
+    final Schema v2 = AvroFrames.instructionEventV2();
     final int v2id = client.idFor(subject, v2);
     final GenericRecord r = new GenericData.Record(v2);
     r.put("id", "a2");
@@ -89,7 +78,7 @@ class ApicurioSerdeIT {
     r.put("attributes", Map.of());
     // When the v1 service reads a v2 record
     final InstructionEvent read =
-        serde().deserializer().deserialize("it-evolution", frame(v2id, v2, r));
+        serde().deserializer().deserialize("it-evolution", AvroFrames.frame(v2id, v2, r));
     // Then it resolves
     assertThat(read.getText()).isEqualTo("Translate this.");
   }
@@ -108,16 +97,5 @@ class ApicurioSerdeIT {
     assertThatThrownBy(() -> client.idFor(subject, broken))
         .isInstanceOf(SchemaRegistryException.class)
         .satisfies(e -> assertThat(((SchemaRegistryException) e).status()).isEqualTo(409));
-  }
-
-  private static byte[] frame(final int id, final Schema schema, final GenericRecord record)
-      throws IOException {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0);
-    out.write(ByteBuffer.allocate(4).putInt(id).array());
-    final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
-    enc.flush();
-    return out.toByteArray();
   }
 }

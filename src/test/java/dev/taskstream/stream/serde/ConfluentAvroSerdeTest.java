@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskstream.avro.InstructionEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -12,10 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,14 +61,7 @@ class ConfluentAvroSerdeTest {
   @Test
   void shouldReadAV2ProducerWithANewOptionalFieldIntoTheV1Class() throws IOException {
     // Given a producer on v2 of the schema, which adds an optional field
-    final Schema v2 =
-        new Schema.Parser()
-            .parse(
-                InstructionEvent.getClassSchema()
-                    .toString()
-                    .replace(
-                        "\"fields\":[",
-                        "\"fields\":[{\"name\":\"locale\",\"type\":[\"null\",\"string\"],\"default\":null},"));
+    final Schema v2 = AvroFrames.instructionEventV2();
     final int id = registry.put(v2.toString());
     final GenericRecord record = new GenericData.Record(v2);
     record.put("id", "e2");
@@ -81,7 +70,7 @@ class ConfluentAvroSerdeTest {
     record.put("attributes", Map.of());
     // When our v1-built service reads its bytes
     final InstructionEvent read =
-        serde.deserializer().deserialize("instructions", frame(id, v2, record));
+        serde.deserializer().deserialize("instructions", AvroFrames.frame(id, v2, record));
     // Then the known fields come through and the new one is ignored
     assertThat(read.getId()).isEqualTo("e2");
     assertThat(read.getText()).isEqualTo("Sort these words.");
@@ -152,16 +141,5 @@ class ConfluentAvroSerdeTest {
             true);
     serdeFor(basic).serializer().serialize("instructions", event("e7"));
     assertThat(registry.authHeaders).contains("Basic YWxpY2U6czNjcmV0");
-  }
-
-  private static byte[] frame(final int id, final Schema schema, final GenericRecord record)
-      throws IOException {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0);
-    out.write(ByteBuffer.allocate(4).putInt(id).array());
-    final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
-    enc.flush();
-    return out.toByteArray();
   }
 }
