@@ -7,7 +7,6 @@ package dev.taskstream.stream;
  * @param taggedTopic every tagged instruction
  * @param novelTopic instructions with novelty at or above the threshold
  * @param deadLetterTopic records that could not be processed, with the reason
- * @param taskTopicPrefix per-task topics are this prefix plus the task's first verb-noun pair
  * @param noveltyThreshold novelty at which an instruction goes to the novel topic instead
  * @param batch micro-batch limits
  * @param taxonomyVersion stamped on every tagged instruction
@@ -18,7 +17,6 @@ public record StreamSettings(
     String taggedTopic,
     String novelTopic,
     String deadLetterTopic,
-    String taskTopicPrefix,
     double noveltyThreshold,
     BatchSettings batch,
     String taxonomyVersion,

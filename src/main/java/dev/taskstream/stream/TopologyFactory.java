@@ -18,6 +18,7 @@ public final class TopologyFactory {
 
   /**
    * @param settings topics and limits
+   * @param routes task to topic routes
    * @param tagger embeds and classifies batches
    * @param eventDeserializer reads Confluent-framed {@link InstructionEvent}s
    * @param outputSerializer writes tagged instructions and dead letters (Confluent framing)
@@ -25,6 +26,7 @@ public final class TopologyFactory {
    */
   public static Topology build(
       final StreamSettings settings,
+      final RouteTable routes,
       final Tagger tagger,
       final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> eventDeserializer,
       final Serializer<SpecificRecord> outputSerializer) {
@@ -54,7 +56,7 @@ public final class TopologyFactory {
         DeserializeProcessor.TO_BATCH);
     topology.addSink(
         MicroBatchProcessor.TO_ROUTED,
-        new TaskTopics(settings),
+        new TaskTopics(settings, routes),
         keys,
         outputSerializer,
         DeserializeProcessor.TO_BATCH);

@@ -95,7 +95,6 @@ class StreamIT {
               "it-tagged",
               "it-novel",
               "it-dead-letters",
-              "it-task.",
               0.99,
               new BatchSettings(64, 4_096, Duration.ofMillis(200)),
               taxonomy.version(),
@@ -112,6 +111,7 @@ class StreamIT {
           new KafkaStreams(
               TopologyFactory.build(
                   settings,
+                  RouteTable.defaults("it-task."),
                   new EngineTagger(engine, TaskHead.NONE, taxonomy, 3),
                   in.deserializer(),
                   out.serializer()),

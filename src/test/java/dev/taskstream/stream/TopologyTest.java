@@ -63,7 +63,7 @@ class TopologyTest {
 
   private StreamSettings settings(final BatchSettings batch) {
     return new StreamSettings(
-        "instructions", "tagged", "novel", "dead-letters", "task.", 0.5, batch, "tax-1", "fp-1");
+        "instructions", "tagged", "novel", "dead-letters", 0.5, batch, "tax-1", "fp-1");
   }
 
   @BeforeEach
@@ -93,7 +93,11 @@ class TopologyTest {
     final ConfluentAvroSerde<SpecificRecord> out =
         new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
     return TopologyFactory.build(
-        settings(batch), this::fakeTag, in.deserializer(), out.serializer());
+        settings(batch),
+        RouteTable.defaults("task."),
+        this::fakeTag,
+        in.deserializer(),
+        out.serializer());
   }
 
   @AfterEach
@@ -236,6 +240,7 @@ class TopologyTest {
         new TopologyTestDriver(
             TopologyFactory.build(
                 settings(new BatchSettings(1, 10_000, Duration.ofSeconds(1))),
+                RouteTable.defaults("task."),
                 this::fakeTag,
                 new ChatJsonDeserializer(),
                 out.serializer()),

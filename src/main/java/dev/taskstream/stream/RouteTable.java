@@ -1,0 +1,122 @@
+package dev.taskstream.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.taskstream.taxonomy.TaskKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Where a task's instructions go, from {@code routes.yaml}: explicit routes for a task (its key or
+ * any of its verb|noun pairs), then task families by glob over verb|noun pairs ({@code write|*},
+ * {@code *|code}), in file order; anything else by the default naming rule {@code
+ * <prefix><verb>-<noun>}. Immutable.
+ */
+public final class RouteTable {
+  /** One explicit or family route. */
+  private record Route(String task, Pattern family, String topic) {
+    boolean matches(final TaskKey key) {
+      if (task != null) {
+        return key.key().equals(task) || key.pairs().contains(task);
+      }
+      return key.pairs().stream().anyMatch(p -> family.matcher(p).matches());
+    }
+  }
+
+  private final List<Route> routes;
+  private final String prefix;
+
+  private RouteTable(final List<Route> routes, final String prefix) {
+    this.routes = List.copyOf(routes);
+    this.prefix = prefix;
+  }
+
+  /**
+   * @param prefix the default rule's prefix
+   * @return a table with no explicit routes
+   */
+  public static RouteTable defaults(final String prefix) {
+    return new RouteTable(List.of(), prefix);
+  }
+
+  /**
+   * Reads {@code routes.yaml}: {@code default: {prefix: …}} and {@code routes: [{task: …, topic: …}
+   * | {pattern: …, topic: …}]}.
+   *
+   * @param yaml the file's content
+   * @return the table
+   * @throws IOException naming the entry that is malformed
+   */
+  public static RouteTable parse(final InputStream yaml) throws IOException {
+    final JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    final String prefix =
+        root == null ? "task." : root.path("default").path("prefix").asText("task.");
+    final List<Route> routes = new ArrayList<>();
+    int i = 0;
+    for (final JsonNode r : root == null ? List.<JsonNode>of() : iterable(root.path("routes"))) {
+      final String topic = r.path("topic").asText(null);
+      if (topic == null || !validTopic(topic)) {
+        throw new IOException(
+            "routes[" + i + "]: needs a valid \"topic\" (got " + r.path("topic") + ")");
+      }
+      if (r.hasNonNull("task") == r.hasNonNull("pattern")) {
+        throw new IOException("routes[" + i + "]: give exactly one of \"task\" or \"pattern\"");
+      }
+      routes.add(
+          r.hasNonNull("task")
+              ? new Route(r.get("task").asText(), null, topic)
+              : new Route(null, glob(r.get("pattern").asText()), topic));
+      i++;
+    }
+    return new RouteTable(routes, prefix);
+  }
+
+  private static Iterable<JsonNode> iterable(final JsonNode array) {
+    return array::elements;
+  }
+
+  /**
+   * @param taskKey an IEB task key
+   * @return the topic its instructions go to
+   */
+  public String topicFor(final String taskKey) {
+    final TaskKey key = TaskKey.parse(taskKey);
+    for (final Route r : routes) {
+      if (r.matches(key)) {
+        return r.topic();
+      }
+    }
+    final String name =
+        key.verbs().isEmpty() ? taskKey : key.verbs().get(0) + "-" + key.nouns().get(0);
+    final String topic = prefix + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+    return topic.length() > 249 ? topic.substring(0, 249) : topic;
+  }
+
+  /** Stable, for the described topology kept under topology/. */
+  @Override
+  public String toString() {
+    return "routes=" + routes.size() + ", prefix=" + prefix;
+  }
+
+  /** {@code *} matches any run of characters within a verb|noun pair; all else is literal. */
+  private static Pattern glob(final String pattern) {
+    final StringBuilder regex = new StringBuilder();
+    final String[] parts = pattern.split("\\*", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        regex.append(".*");
+      }
+      regex.append(Pattern.quote(parts[i]));
+    }
+    return Pattern.compile(regex.toString());
+  }
+
+  private static boolean validTopic(final String topic) {
+    return topic.matches("[a-zA-Z0-9._-]{1,249}");
+  }
+}
