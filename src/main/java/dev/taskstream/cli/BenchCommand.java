@@ -18,6 +18,7 @@ import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -81,6 +82,7 @@ final class BenchCommand implements Callable<Integer> {
     // langchain4j's own model for the same weights, fed the same prompted texts (rendering 64
     // strings costs microseconds against hundreds of milliseconds per window).
     final WindowBenchmark.HeadToHead h2h;
+    final Optional<ClassificationCost> cost;
     try (EmbeddingEngine engine = EmbeddingEngine.open(base)) {
       final WindowBenchmark.Contender ourSide =
           new WindowBenchmark.Contender(
@@ -93,21 +95,24 @@ final class BenchCommand implements Callable<Integer> {
               false,
               w -> reference.accept(w.stream().map(base.prompt()::apply).toList()));
       h2h = bench.compare(ourSide, theirSide);
-      classificationCost(engine, texts);
+      cost = classificationCost(engine, texts);
     }
     System.err.printf(
         Locale.ROOT,
         "head-to-head ratios per round: %s%n",
         java.util.Arrays.toString(h2h.ratios()));
-    report(base, texts.size(), ours, h2h);
+    report(base, texts.size(), ours, h2h, cost);
     return 0;
   }
+
+  /** Median microseconds per classification against a taxonomy of {@code tasks} tasks. */
+  private record ClassificationCost(double micros, int tasks) {}
 
   /**
    * Classification against the default taxonomy, when this embedder is the one it was built for.
    */
-  private void classificationCost(final EmbeddingEngine engine, final List<String> texts)
-      throws Exception {
+  private Optional<ClassificationCost> classificationCost(
+      final EmbeddingEngine engine, final List<String> texts) throws Exception {
     final TaxonomyBundle.Loaded loaded = TaxonomyBundle.loadDefault();
     final Taxonomy taxonomy = loaded.taxonomy();
     final TaskHead head = loaded.head();
@@ -117,21 +122,21 @@ final class BenchCommand implements Callable<Integer> {
         .isEmpty()) {
       System.err.println(
           "classification cost skipped: the default taxonomy is for another embedder");
-      return;
+      return Optional.empty();
     }
     final float[][] vectors = head.applyAll(engine.embed(texts));
-    classifyMicros = ClassificationBenchmark.microsPerInstruction(taxonomy, vectors, repeats);
-    classifyTasks = taxonomy.tasks().size();
+    return Optional.of(
+        new ClassificationCost(
+            ClassificationBenchmark.microsPerInstruction(taxonomy, vectors, repeats),
+            taxonomy.tasks().size()));
   }
-
-  private double classifyMicros = Double.NaN;
-  private int classifyTasks;
 
   private void report(
       final EmbedderConfig config,
       final int n,
       final List<Measurement> ours,
-      final WindowBenchmark.HeadToHead h2h)
+      final WindowBenchmark.HeadToHead h2h,
+      final Optional<ClassificationCost> cost)
       throws Exception {
     final Measurement configured = h2h.a();
     final Measurement theirs = h2h.b();
@@ -150,10 +155,11 @@ final class BenchCommand implements Callable<Integer> {
       root.set("theirs", mapper.valueToTree(theirs));
       root.put("ratio", ratio);
       root.set("ratio_per_round", mapper.valueToTree(h2h.ratios()));
-      if (!Double.isNaN(classifyMicros)) {
-        root.put("classify_us_per_instruction", classifyMicros);
-        root.put("classify_tasks", classifyTasks);
-      }
+      cost.ifPresent(
+          c -> {
+            root.put("classify_us_per_instruction", c.micros());
+            root.put("classify_tasks", c.tasks());
+          });
       System.out.println(mapper.writeValueAsString(root));
       return;
     }
@@ -189,15 +195,15 @@ final class BenchCommand implements Callable<Integer> {
         h2h.ratios().length,
         configured.batchSize(),
         configured.bucketing());
-    if (!Double.isNaN(classifyMicros)) {
-      System.out.printf(
-          Locale.ROOT,
-          "classification: %.1f µs per instruction against %d tasks (median of %d passes, head"
-              + " excluded)%n",
-          classifyMicros,
-          classifyTasks,
-          repeats);
-    }
+    cost.ifPresent(
+        c ->
+            System.out.printf(
+                Locale.ROOT,
+                "classification: %.1f µs per instruction against %d tasks (median of %d passes, head"
+                    + " excluded)%n",
+                c.micros(),
+                c.tasks(),
+                repeats));
   }
 
   private static void print(final Measurement m) {

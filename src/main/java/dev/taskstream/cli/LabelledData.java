@@ -1,11 +1,9 @@
 package dev.taskstream.cli;
 
+import dev.taskstream.embedding.Digests;
 import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.evaluation.EvalSet;
-import dev.taskstream.taxonomy.TaxonomyBundle;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,27 +18,19 @@ record LabelledData(List<String> texts, List<String> tasks, Map<String, String> 
     final List<String> tasks = new ArrayList<>();
     final Map<String, String> sources = new LinkedHashMap<>();
     for (final String file : files) {
-      final EvalSet set = EvalData.load(file);
+      final byte[] content = EvalData.read(file);
+      final EvalSet set = EvalData.parse(file, content);
       if (!(set instanceof EvalSet.Labelled labelled)) {
         throw new IOException(file + " holds pairs; tasks need labelled instructions");
       }
       texts.addAll(labelled.texts());
       tasks.addAll(labelled.tasks());
-      sources.put(name(file), TaxonomyBundle.sha256(bytes(file)));
+      sources.put(name(file), Digests.sha256Hex(content));
     }
     return new LabelledData(texts, tasks, sources);
   }
 
   private static String name(final String file) {
     return EvalData.SAMPLE.equals(file) ? file : Path.of(file).getFileName().toString();
-  }
-
-  private static byte[] bytes(final String file) throws IOException {
-    if (EvalData.SAMPLE.equals(file)) {
-      try (InputStream in = LabelledData.class.getResourceAsStream("/samples/instructions.jsonl")) {
-        return in.readAllBytes();
-      }
-    }
-    return Files.readAllBytes(Path.of(file));
   }
 }

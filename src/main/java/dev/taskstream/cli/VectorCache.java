@@ -1,7 +1,7 @@
 package dev.taskstream.cli;
 
+import dev.taskstream.embedding.Digests;
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.taxonomy.TaxonomyBundle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +20,7 @@ final class VectorCache {
   static float[][] embed(final EmbeddingEngine engine, final List<String> texts, final Path dir)
       throws IOException {
     final String textsHash =
-        TaxonomyBundle.sha256(String.join("\u0000", texts).getBytes(StandardCharsets.UTF_8));
+        Digests.sha256Hex(String.join("\u0000", texts).getBytes(StandardCharsets.UTF_8));
     final Path file =
         dir.resolve(engine.fingerprint().id() + "-" + textsHash.substring(0, 16) + ".f32");
     final int dim = engine.dimension();

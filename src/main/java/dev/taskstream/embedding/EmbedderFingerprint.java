@@ -1,9 +1,6 @@
 package dev.taskstream.embedding;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * What produced a set of vectors. Vectors from different fingerprints live in different spaces, so
@@ -24,12 +21,6 @@ public record EmbedderFingerprint(
   public String id() {
     final String joined =
         String.join("\u0000", model, onnxSha256, prompt, pooling.name()) + "\u0000" + dimension;
-    try {
-      final byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM ships SHA-256", e);
-    }
+    return Digests.sha256Hex(joined.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 }

@@ -7,9 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The bytes of one encoder and what we know about it, resolved from a built-in name or a directory.
@@ -60,7 +57,12 @@ public record ModelArtifacts(
     final byte[] onnx = resource(model.onnxResource(), model);
     final byte[] tokenizer = resource(model.tokenizerResource(), model);
     return new ModelArtifacts(
-        model.modelName(), onnx, tokenizer, model.pooling(), model.maxPositions(), sha256(onnx));
+        model.modelName(),
+        onnx,
+        tokenizer,
+        model.pooling(),
+        model.maxPositions(),
+        Digests.sha256Hex(onnx));
   }
 
   private static byte[] resource(final String path, final BuiltinModel model) {
@@ -97,7 +99,12 @@ public record ModelArtifacts(
       final Pooling pooling = Pooling.parse(meta.path("pooling").asText("mean"));
       final int maxPositions = meta.path("maxTokens").asInt(512);
       return new ModelArtifacts(
-          name, onnx, Files.readAllBytes(tokenizerFile), pooling, maxPositions, sha256(onnx));
+          name,
+          onnx,
+          Files.readAllBytes(tokenizerFile),
+          pooling,
+          maxPositions,
+          Digests.sha256Hex(onnx));
     } catch (IOException e) {
       throw new ModelContractException("cannot read model directory " + dir + ": " + e, e);
     }
@@ -106,13 +113,5 @@ public record ModelArtifacts(
   private static JsonNode readMetadata(final Path file) throws IOException {
     final ObjectMapper mapper = new ObjectMapper();
     return Files.isRegularFile(file) ? mapper.readTree(file.toFile()) : mapper.createObjectNode();
-  }
-
-  private static String sha256(final byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM ships SHA-256", e);
-    }
   }
 }

@@ -28,6 +28,26 @@ public final class EvalData {
   private EvalData() {}
 
   /**
+   * Reads the bytes of a data file, or of the bundled sample when given {@value #SAMPLE}.
+   *
+   * @param spec a path or {@value #SAMPLE}
+   * @return the content
+   * @throws IOException when the file is missing
+   */
+  public static byte[] read(final String spec) throws IOException {
+    if (SAMPLE.equals(spec)) {
+      try (InputStream in = EvalData.class.getResourceAsStream(SAMPLE_RESOURCE)) {
+        return in.readAllBytes();
+      }
+    }
+    final Path path = Path.of(spec);
+    if (!Files.isRegularFile(path)) {
+      throw new NoSuchFileException(spec, null, "no such data file");
+    }
+    return Files.readAllBytes(path);
+  }
+
+  /**
    * Loads a file, or the bundled sample when given {@value #SAMPLE}.
    *
    * @param spec a path or {@value #SAMPLE}
@@ -35,16 +55,19 @@ public final class EvalData {
    * @throws IOException when the file is missing or not one of the known shapes
    */
   public static EvalSet load(final String spec) throws IOException {
-    if (SAMPLE.equals(spec)) {
-      try (InputStream in = EvalData.class.getResourceAsStream(SAMPLE_RESOURCE)) {
-        return parse(spec, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    }
-    final Path path = Path.of(spec);
-    if (!Files.isRegularFile(path)) {
-      throw new NoSuchFileException(spec, null, "no such data file");
-    }
-    return parse(spec, Files.readString(path));
+    return parse(spec, read(spec));
+  }
+
+  /**
+   * Tells the shape of already-read content and parses it.
+   *
+   * @param source where it came from, for messages
+   * @param content the file's bytes (UTF-8)
+   * @return the set
+   * @throws IOException when it is of no known shape
+   */
+  public static EvalSet parse(final String source, final byte[] content) throws IOException {
+    return parse(source, new String(content, StandardCharsets.UTF_8));
   }
 
   /**
@@ -56,20 +79,14 @@ public final class EvalData {
    * @throws IOException when the file is missing or of no known shape
    */
   public static List<String> loadTexts(final String spec) throws IOException {
-    if (!SAMPLE.equals(spec)) {
-      final Path path = Path.of(spec);
-      if (!Files.isRegularFile(path)) {
-        throw new NoSuchFileException(spec, null, "no such data file");
-      }
-      final String content = Files.readString(path);
-      final JsonNode first = content.stripLeading().startsWith("[") ? JSON.readTree(content) : null;
-      if (first != null && first.size() > 0 && first.get(0).isTextual()) {
-        final List<String> texts = new ArrayList<>();
-        first.forEach(n -> texts.add(n.asText()));
-        return texts;
-      }
+    final String content = new String(read(spec), StandardCharsets.UTF_8);
+    final JsonNode array = content.stripLeading().startsWith("[") ? JSON.readTree(content) : null;
+    if (array != null && array.size() > 0 && array.get(0).isTextual()) {
+      final List<String> texts = new ArrayList<>();
+      array.forEach(n -> texts.add(n.asText()));
+      return texts;
     }
-    final EvalSet set = load(spec);
+    final EvalSet set = parse(spec, content);
     if (set instanceof EvalSet.Labelled labelled) {
       return labelled.texts();
     }

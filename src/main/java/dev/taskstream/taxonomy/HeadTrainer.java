@@ -1,5 +1,6 @@
 package dev.taskstream.taxonomy;
 
+import dev.taskstream.embedding.Vectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,8 +106,7 @@ public final class HeadTrainer {
     final float[] w = LinearHead.identity(dim).weights();
     final Adam adam = new Adam(w.length, settings.learningRate());
     final Random random = new Random(settings.seed());
-    final int[] anchors =
-        IntStream.range(0, x.length).filter(i -> members.get(task[i]).length > 1).toArray();
+    final int[] anchors = anchors();
     if (anchors.length == 0) {
       throw new IllegalArgumentException("training needs tasks with at least two instructions");
     }
@@ -137,8 +137,7 @@ public final class HeadTrainer {
   public double loss(final LinearHead head, final long seed) {
     final float[] w = head.weights();
     final Random random = new Random(seed);
-    final int[] anchors =
-        IntStream.range(0, x.length).filter(i -> members.get(task[i]).length > 1).toArray();
+    final int[] anchors = anchors();
     double sum = 0;
     int batches = 0;
     for (int from = 0; from < anchors.length; from += settings.batchSize()) {
@@ -180,7 +179,7 @@ public final class HeadTrainer {
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < 2 * b; j++) {
         final boolean sameTask = task[rows[b + j]] == task[anchors[i]] && j != i;
-        logits[j] = sameTask ? Double.NEGATIVE_INFINITY : dot(u[i], u[b + j]) * invTau;
+        logits[j] = sameTask ? Double.NEGATIVE_INFINITY : Vectors.dot(u[i], u[b + j]) * invTau;
         max = Math.max(max, logits[j]);
       }
       double sum = 0;
@@ -214,7 +213,7 @@ public final class HeadTrainer {
       final float[][] du) {
     final float[][] dz = new float[rows.length][];
     for (int r = 0; r < rows.length; r++) {
-      final float proj = (float) dot(u[r], du[r]);
+      final float proj = (float) Vectors.dot(u[r], du[r]);
       dz[r] = new float[dim];
       for (int k = 0; k < dim; k++) {
         dz[r][k] = (du[r][k] - proj * u[r][k]) / norms[r];
@@ -234,6 +233,11 @@ public final class HeadTrainer {
             }
           }
         });
+  }
+
+  /** Instructions whose task has a second member to be their positive. */
+  private int[] anchors() {
+    return IntStream.range(0, x.length).filter(i -> members.get(task[i]).length > 1).toArray();
   }
 
   private int positiveFor(final int anchor, final Random random) {
@@ -263,7 +267,7 @@ public final class HeadTrainer {
   }
 
   private static float norm(final float[] v) {
-    return (float) Math.max(1e-12, Math.sqrt(dot(v, v)));
+    return (float) Math.max(1e-12, Math.sqrt(Vectors.dot(v, v)));
   }
 
   private static float[] scale(final float[] v, final float s) {
@@ -272,14 +276,6 @@ public final class HeadTrainer {
       out[i] = v[i] * s;
     }
     return out;
-  }
-
-  private static double dot(final float[] a, final float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 
   private static void axpy(final float[] y, final float a, final float[] x) {

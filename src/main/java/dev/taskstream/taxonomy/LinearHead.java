@@ -1,5 +1,6 @@
 package dev.taskstream.taxonomy;
 
+import dev.taskstream.embedding.Digests;
 import dev.taskstream.embedding.Vectors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +35,7 @@ public final class LinearHead implements TaskHead {
     this.in = in;
     this.out = out;
     this.weights = weights.clone();
-    this.id = "linear-" + TaxonomyBundle.sha256(toBytes()).substring(0, 16);
+    this.id = "linear-" + Digests.sha256Hex(toBytes()).substring(0, 16);
   }
 
   /**

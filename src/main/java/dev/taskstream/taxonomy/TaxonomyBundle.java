@@ -3,15 +3,13 @@ package dev.taskstream.taxonomy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.taskstream.embedding.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -106,7 +104,7 @@ public final class TaxonomyBundle {
             calibration,
             taxonomy.tasks().size(),
             taxonomy.dimension(),
-            sha256(bytes.array()),
+            Digests.sha256Hex(bytes.array()),
             buildCommand,
             taxonomy.tasks());
     JSON.writeValue(dir.resolve(MANIFEST).toFile(), manifest);
@@ -215,23 +213,11 @@ public final class TaxonomyBundle {
           "taxonomy " + where + " has format " + m.format() + "; expected " + FORMAT);
     }
     final byte[] raw = vectorsIn.readAllBytes();
-    if (!sha256(raw).equals(m.vectorsSha256())) {
+    if (!Digests.sha256Hex(raw).equals(m.vectorsSha256())) {
       throw new IOException("taxonomy " + where + ": " + VECTORS + " does not match its manifest");
     }
     final float[] matrix = new float[raw.length / Float.BYTES];
     ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(matrix);
     return new Taxonomy(m.fingerprint(), m.version(), m.sources(), m.tasks(), matrix, m.novelty());
-  }
-
-  /**
-   * @param bytes any bytes
-   * @return their hex SHA-256
-   */
-  public static String sha256(final byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM ships SHA-256", e);
-    }
   }
 }
