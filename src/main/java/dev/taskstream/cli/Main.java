@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       BuildTaxonomyCommand.class,
       TrainHeadCommand.class,
       ClassifyCommand.class,
-      ExtractCommand.class
+      ExtractCommand.class,
+      RunCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -7,8 +7,12 @@ import dev.taskstream.taxonomy.TaskKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class RouteTable {
   /** One explicit or family route. */
-  private record Route(String task, Pattern family, String topic) {
+  private record Route(String task, Pattern family, String topic, TopicSpec spec) {
     boolean matches(final TaskKey key) {
       if (task != null) {
         return key.key().equals(task) || key.pairs().contains(task);
@@ -30,10 +34,35 @@ public final class RouteTable {
 
   private final List<Route> routes;
   private final String prefix;
+  private final Set<String> knownTopics;
+  private final String unrouted;
 
-  private RouteTable(final List<Route> routes, final String prefix) {
+  private RouteTable(
+      final List<Route> routes,
+      final String prefix,
+      final Set<String> knownTopics,
+      final String unrouted) {
     this.routes = List.copyOf(routes);
     this.prefix = prefix;
+    this.knownTopics = knownTopics == null ? null : Set.copyOf(knownTopics);
+    this.unrouted = unrouted;
+  }
+
+  private RouteTable(final List<Route> routes, final String prefix) {
+    this(routes, prefix, null, null);
+  }
+
+  /**
+   * A copy that sends a task whose topic is not among the known ones to a fallback topic instead: a
+   * producer waiting on a missing topic would otherwise stall and then kill the stream (say a task
+   * added to the taxonomy while running).
+   *
+   * @param existing topics known to exist (checked or created at start)
+   * @param fallback where everything else goes; must exist
+   * @return the restricted table
+   */
+  public RouteTable restrictedTo(final Set<String> existing, final String fallback) {
+    return new RouteTable(routes, prefix, existing, fallback);
   }
 
   /**
@@ -67,13 +96,58 @@ public final class RouteTable {
       if (r.hasNonNull("task") == r.hasNonNull("pattern")) {
         throw new IOException("routes[" + i + "]: give exactly one of \"task\" or \"pattern\"");
       }
+      final TopicSpec spec = spec(r, i);
       routes.add(
           r.hasNonNull("task")
-              ? new Route(r.get("task").asText(), null, topic)
-              : new Route(null, glob(r.get("pattern").asText()), topic));
+              ? new Route(r.get("task").asText(), null, topic, spec)
+              : new Route(null, glob(r.get("pattern").asText()), topic, spec));
       i++;
     }
     return new RouteTable(routes, prefix);
+  }
+
+  /** A route may say how its topic is created: partitions, replication-factor, config. */
+  private static TopicSpec spec(final JsonNode r, final int i) throws IOException {
+    if (!r.has("partitions") && !r.has("replication-factor") && !r.has("config")) {
+      return null;
+    }
+    final Map<String, String> config = new LinkedHashMap<>();
+    r.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+    try {
+      return new TopicSpec(
+          r.path("partitions").asInt(1), (short) r.path("replication-factor").asInt(-1), config);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("routes[" + i + "]: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every topic these tasks can be routed to, with how to create it: a route's own spec, else the
+   * default.
+   *
+   * @param taskKeys the taxonomy's task keys
+   * @param fallback spec for topics whose route gives none
+   * @return topic → spec, in first-use order
+   */
+  public Map<String, TopicSpec> topicsFor(
+      final Collection<String> taskKeys, final TopicSpec fallback) {
+    final Map<String, TopicSpec> out = new LinkedHashMap<>();
+    for (final String task : taskKeys) {
+      final Route r = routeFor(TaskKey.parse(task));
+      out.putIfAbsent(
+          r == null ? defaultTopic(task) : r.topic(),
+          r == null || r.spec() == null ? fallback : r.spec());
+    }
+    return out;
+  }
+
+  private Route routeFor(final TaskKey key) {
+    for (final Route r : routes) {
+      if (r.matches(key)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   private static Iterable<JsonNode> iterable(final JsonNode array) {
@@ -85,12 +159,13 @@ public final class RouteTable {
    * @return the topic its instructions go to
    */
   public String topicFor(final String taskKey) {
+    final Route r = routeFor(TaskKey.parse(taskKey));
+    final String topic = r == null ? defaultTopic(taskKey) : r.topic();
+    return knownTopics == null || knownTopics.contains(topic) ? topic : unrouted;
+  }
+
+  private String defaultTopic(final String taskKey) {
     final TaskKey key = TaskKey.parse(taskKey);
-    for (final Route r : routes) {
-      if (r.matches(key)) {
-        return r.topic();
-      }
-    }
     final String name =
         key.verbs().isEmpty() ? taskKey : key.verbs().get(0) + "-" + key.nouns().get(0);
     final String topic = prefix + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");

@@ -6,10 +6,11 @@ import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.config.EmbedderConfig;
+import dev.taskstream.demo.ApicurioRegistry;
+import dev.taskstream.demo.EmbeddedBroker;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.evaluation.EvalSet;
-import dev.taskstream.stream.serde.ApicurioRegistry;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
 import dev.taskstream.stream.serde.RegistrySettings;
 import dev.taskstream.stream.serde.SchemaRegistryClient;
@@ -52,7 +53,7 @@ class StreamIT {
   private static final int EVENTS = 2_000;
   private static final int POISON_EVERY = 100;
 
-  private static EmbeddedKafka kafka;
+  private static EmbeddedBroker kafka;
   private static ApicurioRegistry apicurio;
   private static SchemaRegistryClient registry;
 
@@ -62,7 +63,7 @@ class StreamIT {
     Assumptions.assumeTrue(java != null, "Apicurio 3 needs a Java 21+ runtime; none found");
     apicurio = ApicurioRegistry.start(Path.of(System.getProperty("apicurio.home")), java);
     registry = new SchemaRegistryClient(RegistrySettings.of(apicurio.ccompatUrl()));
-    kafka = new EmbeddedKafka();
+    kafka = new EmbeddedBroker();
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param backoff first retry delay; doubles per attempt
  * @param timeout per-request timeout
  * @param autoRegister whether serializers register schemas (else they must exist)
+ * @param tls trust and key stores for https, or {@link TlsSettings#JVM_DEFAULT}
  */
 public record RegistrySettings(
     URI url,
@@ -24,7 +25,8 @@ public record RegistrySettings(
     int maxAttempts,
     Duration backoff,
     Duration timeout,
-    boolean autoRegister) {
+    boolean autoRegister,
+    TlsSettings tls) {
 
   /** Validates the settings. */
   public RegistrySettings {
@@ -33,6 +35,9 @@ public record RegistrySettings(
     }
     if (basicUser != null && bearerToken != null) {
       throw new IllegalArgumentException("schema registry: choose basic auth or a bearer token");
+    }
+    if (tls == null) {
+      tls = TlsSettings.JVM_DEFAULT;
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("schema registry attempts must be >= 1: " + maxAttempts);
@@ -52,6 +57,21 @@ public record RegistrySettings(
         5,
         Duration.ofMillis(100),
         Duration.ofSeconds(10),
-        true);
+        true,
+        TlsSettings.JVM_DEFAULT);
+  }
+
+  /** Secrets stay out of logs and error messages. */
+  @Override
+  public String toString() {
+    return "RegistrySettings[url="
+        + url
+        + ", auth="
+        + (basicUser != null ? "basic:" + basicUser : bearerToken != null ? "bearer" : "none")
+        + ", attempts="
+        + maxAttempts
+        + ", tls="
+        + tls
+        + "]";
   }
 }

@@ -34,8 +34,11 @@ public final class SchemaRegistryClient {
    */
   public SchemaRegistryClient(final RegistrySettings settings) {
     this.settings = settings;
-    // TLS uses the JVM's trust store (javax.net.ssl.trustStore and friends pass through).
-    this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.timeout())
+            .sslContext(settings.tls().context())
+            .build();
   }
 
   /**

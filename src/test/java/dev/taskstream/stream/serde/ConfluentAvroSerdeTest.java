@@ -138,7 +138,8 @@ class ConfluentAvroSerdeTest {
             2,
             Duration.ofMillis(10),
             Duration.ofSeconds(5),
-            true);
+            true,
+            TlsSettings.JVM_DEFAULT);
     serdeFor(basic).serializer().serialize("instructions", event("e7"));
     assertThat(registry.authHeaders).contains("Basic YWxpY2U6czNjcmV0");
   }

@@ -1,19 +1,32 @@
-package dev.taskstream.stream;
+package dev.taskstream.demo;
 
+import java.nio.file.Files;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** One combined KRaft broker+controller in this JVM, as the platform recipes measured it. */
-final class EmbeddedKafka implements AutoCloseable {
+/**
+ * One combined KRaft broker+controller in this JVM, as the platform recipes measured it: for {@code
+ * demo}, {@code bench-stream} and the integration tests. Its data lives in a temporary directory
+ * removed on close.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
 
-  EmbeddedKafka() throws Exception {
+  /**
+   * Formats and starts the broker; returns once it accepts clients.
+   *
+   * @throws Exception when it cannot start
+   */
+  public EmbeddedBroker() throws Exception {
     cluster =
         new KafkaClusterTestKit.Builder(
                 new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    // Our own directory: the kit's default registers a JVM shutdown hook that
+                    // deletes it while the broker is still closing on SIGTERM.
+                    .setBaseDirectory(Files.createTempDirectory("taskstream-kafka"))
                     .build())
             // One broker: internal topics must not ask for more replicas, or groups and
             // transactions hang.
@@ -28,10 +41,14 @@ final class EmbeddedKafka implements AutoCloseable {
     cluster.waitForReadyBrokers();
   }
 
-  String bootstrapServers() {
+  /**
+   * @return {@code host:port} for clients
+   */
+  public String bootstrapServers() {
     return cluster.bootstrapServers();
   }
 
+  /** Stops the broker and deletes its data. */
   @Override
   public void close() {
     try {

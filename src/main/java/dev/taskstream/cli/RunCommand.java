@@ -1,0 +1,58 @@
+package dev.taskstream.cli;
+
+import dev.taskstream.config.AppConfig;
+import dev.taskstream.stream.StreamService;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run --config app.yaml}: the service against a real cluster until SIGTERM. */
+@Command(
+    name = "run",
+    description =
+        "Run the service: read instruction events, tag each with its task, route it. Stops cleanly"
+            + " on SIGTERM/Ctrl-C (streams closed, then the embedder).")
+final class RunCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "YAML config (see topology/app.example.yaml)")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    final AppConfig app = AppConfig.load(config);
+    final StreamService service = StreamService.start(app);
+    final CountDownLatch closed = new CountDownLatch(1);
+    final Thread hook =
+        new Thread(
+            () -> {
+              service.close();
+              closed.countDown();
+            },
+            "taskstream-shutdown");
+    System.err.printf(
+        "taskstream: running %s on %s: %s → tasks of taxonomy %s (%d tasks)%n",
+        app.applicationId(),
+        app.kafka().bootstrapServers(),
+        app.topics().input(),
+        service.taxonomy().version(),
+        service.taxonomy().tasks().size());
+    Runtime.getRuntime().addShutdownHook(hook);
+    // The stream threads do the work; this thread only waits for the end, whichever comes first:
+    // SIGTERM (the hook closes the service) or the stream failing for good.
+    while (!closed.await(1, TimeUnit.SECONDS)) {
+      final KafkaStreams.State state = service.state();
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+        service.close();
+        throw new IllegalStateException("the stream stopped: " + state);
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,337 @@
+package dev.taskstream.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.taskstream.embedding.ExecutionProvider;
+import dev.taskstream.embedding.Pooling;
+import dev.taskstream.embedding.PromptTemplate;
+import dev.taskstream.stream.BatchSettings;
+import dev.taskstream.stream.InputFormat;
+import dev.taskstream.stream.TopicSpec;
+import dev.taskstream.stream.serde.RegistrySettings;
+import dev.taskstream.stream.serde.TlsSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything {@code run} needs, read from one YAML file and validated before anything starts. The
+ * CLI only locates the file; {@code demo} and tests build it with {@link #forCluster}. String
+ * values may use {@code ${ENV}} or {@code ${ENV:-default}} (see {@link EnvExpansion}).
+ *
+ * @param applicationId Kafka Streams {@code application.id}; also the consumer group
+ * @param kafka cluster connection and pass-through properties
+ * @param registry the Confluent-compatible schema registry
+ * @param topics topic names, input format and how missing topics are handled
+ * @param routes a {@code routes.yaml}, or null for the default per-task rule
+ * @param embedder the encoder; must match the taxonomy's fingerprint
+ * @param taxonomy a taxonomy bundle directory, or null for the bundled default
+ * @param noveltyThreshold novelty at which an instruction is routed to the novel topic
+ * @param topK alternatives kept per tagged instruction
+ * @param batch micro-batch limits
+ */
+public record AppConfig(
+    String applicationId,
+    Kafka kafka,
+    RegistrySettings registry,
+    Topics topics,
+    Path routes,
+    EmbedderConfig embedder,
+    Path taxonomy,
+    double noveltyThreshold,
+    int topK,
+    BatchSettings batch) {
+
+  private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
+
+  /**
+   * @param bootstrapServers {@code bootstrap.servers}
+   * @param processingGuarantee {@code at_least_once} or {@code exactly_once_v2}
+   * @param stateDir Kafka Streams state directory, or null for its default
+   * @param properties any Kafka Streams, consumer, producer or admin property, passed through last
+   *     (security settings go here)
+   */
+  public record Kafka(
+      String bootstrapServers,
+      String processingGuarantee,
+      Path stateDir,
+      Map<String, String> properties) {
+    /** Checks the guarantee; copies the properties. */
+    public Kafka {
+      if (!GUARANTEES.contains(processingGuarantee)) {
+        throw new ConfigException(
+            "kafka.processing-guarantee must be at_least_once or exactly_once_v2: "
+                + processingGuarantee);
+      }
+      properties = Map.copyOf(properties);
+    }
+  }
+
+  /**
+   * @param input instruction events
+   * @param inputFormat how input values are encoded
+   * @param tagged every tagged instruction
+   * @param novel instructions at or above the novelty threshold
+   * @param deadLetters what could not be processed, with the reason
+   * @param unrouted tagged instructions whose task topic is not known to exist
+   * @param create create missing topics at start (else refuse to start, naming them)
+   * @param spec how created topics look unless a route says otherwise
+   */
+  public record Topics(
+      String input,
+      InputFormat inputFormat,
+      String tagged,
+      String novel,
+      String deadLetters,
+      String unrouted,
+      boolean create,
+      TopicSpec spec) {
+    /** Every name must be a legal, distinct Kafka topic name. */
+    public Topics {
+      final String[] names = {input, tagged, novel, deadLetters, unrouted};
+      for (final String n : names) {
+        if (n == null || !n.matches("[a-zA-Z0-9._-]{1,249}")) {
+          throw new ConfigException("topics: not a valid Kafka topic name: " + n);
+        }
+      }
+      if (Set.of(names).size() != names.length) {
+        throw new ConfigException(
+            "topics: input, tagged, novel, dead-letters, unrouted must differ");
+      }
+    }
+  }
+
+  /** Validates the thresholds. */
+  public AppConfig {
+    if (applicationId == null || !applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
+      throw new ConfigException("application-id must be letters, digits, . _ -: " + applicationId);
+    }
+    if (!(noveltyThreshold > 0 && noveltyThreshold <= 1)) {
+      throw new ConfigException("novelty-threshold must be in (0, 1]: " + noveltyThreshold);
+    }
+    if (topK < 1 || topK > 20) {
+      throw new ConfigException("top-k must be in [1, 20]: " + topK);
+    }
+  }
+
+  /**
+   * Reads and validates a config file.
+   *
+   * @param file the YAML file
+   * @return the config
+   * @throws ConfigException naming the setting that is wrong (or the file that is unreadable)
+   */
+  public static AppConfig load(final Path file) {
+    final JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (JacksonException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+    }
+    final Path base = file.toAbsolutePath().getParent();
+    try {
+      return read(new ConfigSection(EnvExpansion.expand(root, System::getenv), ""), base::resolve);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The config {@code demo} and tests use: everything default but where the cluster is.
+   *
+   * @param bootstrapServers the broker
+   * @param registryUrl the registry's Confluent API
+   * @param stateDir Kafka Streams state directory
+   * @return the config
+   */
+  public static AppConfig forCluster(
+      final String bootstrapServers, final String registryUrl, final Path stateDir) {
+    final ObjectMapper json = new ObjectMapper();
+    final JsonNode root =
+        json.valueToTree(
+            Map.of(
+                "kafka",
+                Map.of("bootstrap-servers", bootstrapServers, "state-dir", stateDir.toString()),
+                "registry",
+                Map.of("url", registryUrl)));
+    return read(new ConfigSection(root, ""), Path::of);
+  }
+
+  /**
+   * @param overrides changes to make
+   * @return a copy with the embedder replaced
+   */
+  public AppConfig withEmbedder(final EmbedderConfig overrides) {
+    return new AppConfig(
+        applicationId,
+        kafka,
+        registry,
+        topics,
+        routes,
+        overrides,
+        taxonomy,
+        noveltyThreshold,
+        topK,
+        batch);
+  }
+
+  /**
+   * @param newTopics the topics
+   * @return a copy with other topics
+   */
+  public AppConfig withTopics(final Topics newTopics) {
+    return new AppConfig(
+        applicationId,
+        kafka,
+        registry,
+        newTopics,
+        routes,
+        embedder,
+        taxonomy,
+        noveltyThreshold,
+        topK,
+        batch);
+  }
+
+  /**
+   * @param newTaxonomy a bundle directory, or null for the default
+   * @param newRoutes a routes file, or null
+   * @return a copy
+   */
+  public AppConfig withTaxonomyAndRoutes(final Path newTaxonomy, final Path newRoutes) {
+    return new AppConfig(
+        applicationId,
+        kafka,
+        registry,
+        topics,
+        newRoutes,
+        embedder,
+        newTaxonomy,
+        noveltyThreshold,
+        topK,
+        batch);
+  }
+
+  private static AppConfig read(final ConfigSection root, final PathResolver paths) {
+    final AppConfig config =
+        new AppConfig(
+            root.string("application-id", "taskstream"),
+            kafka(root.section("kafka"), paths),
+            registry(root.section("registry"), paths),
+            topics(root.section("topics")),
+            path(root.string("routes", null), paths),
+            embedder(root.section("embedder")),
+            taxonomy(root.string("taxonomy", "default"), paths),
+            root.decimal("novelty-threshold", 0.5),
+            root.integer("top-k", 3),
+            batch(root.section("batch")));
+    root.finish();
+    return config;
+  }
+
+  /** Relative paths in a config file are relative to the file, not the working directory. */
+  @FunctionalInterface
+  private interface PathResolver {
+    Path resolve(String path);
+  }
+
+  private static Path path(final String value, final PathResolver paths) {
+    return value == null ? null : paths.resolve(value);
+  }
+
+  private static Path taxonomy(final String value, final PathResolver paths) {
+    return "default".equals(value) ? null : paths.resolve(value);
+  }
+
+  private static Kafka kafka(final ConfigSection s, final PathResolver paths) {
+    final Kafka k =
+        new Kafka(
+            s.required("bootstrap-servers"),
+            s.string("processing-guarantee", "exactly_once_v2"),
+            path(s.string("state-dir", null), paths),
+            s.properties("properties"));
+    s.finish();
+    return k;
+  }
+
+  private static RegistrySettings registry(final ConfigSection s, final PathResolver paths) {
+    final ConfigSection tls = s.section("tls");
+    final RegistrySettings defaults = RegistrySettings.of(s.required("url"));
+    final RegistrySettings r =
+        new RegistrySettings(
+            defaults.url(),
+            s.string("basic-auth-user", null),
+            s.string("basic-auth-password", null),
+            s.string("bearer-token", null),
+            s.integer("max-attempts", defaults.maxAttempts()),
+            Duration.ofMillis(s.integer("backoff-ms", (int) defaults.backoff().toMillis())),
+            Duration.ofMillis(s.integer("timeout-ms", (int) defaults.timeout().toMillis())),
+            s.bool("auto-register", true),
+            new TlsSettings(
+                path(tls.string("truststore", null), paths),
+                tls.string("truststore-password", null),
+                path(tls.string("keystore", null), paths),
+                tls.string("keystore-password", null)));
+    tls.finish();
+    s.finish();
+    if (!URI.create(r.url().toString()).isAbsolute()) {
+      throw new ConfigException("registry.url must be absolute: " + r.url());
+    }
+    return r;
+  }
+
+  private static Topics topics(final ConfigSection s) {
+    final String input = s.string("input", "instructions");
+    final Topics t =
+        new Topics(
+            input,
+            InputFormat.parse(s.string("input-format", "avro")),
+            s.string("tagged", input + ".tagged"),
+            s.string("novel", input + ".novel"),
+            s.string("dead-letters", input + ".dead-letters"),
+            s.string("unrouted", input + ".unrouted"),
+            s.bool("create", true),
+            new TopicSpec(
+                s.integer("partitions", 1),
+                (short) s.integer("replication-factor", -1),
+                s.properties("config")));
+    s.finish();
+    return t;
+  }
+
+  private static EmbedderConfig embedder(final ConfigSection s) {
+    final EmbedderConfig d = EmbedderConfig.defaults();
+    final String pooling = s.string("pooling", null);
+    final EmbedderConfig e =
+        new EmbedderConfig(
+            s.string("model", d.model()),
+            PromptTemplate.of(s.string("prompt", d.prompt().name())),
+            pooling == null ? null : Pooling.parse(pooling),
+            s.integer("max-tokens", d.maxTokens()),
+            s.integer("batch-size", d.batchSize()),
+            s.bool("bucketing", d.bucketing()),
+            s.integer("threads", d.threads()),
+            ExecutionProvider.parse(s.string("provider", d.provider().name())),
+            s.integer("cache-size", d.cacheSize()));
+    s.finish();
+    return e;
+  }
+
+  private static BatchSettings batch(final ConfigSection s) {
+    final BatchSettings b =
+        new BatchSettings(
+            s.integer("max-records", 32),
+            s.integer("max-tokens", 8_192),
+            Duration.ofMillis(s.integer("max-wait-ms", 100)));
+    s.finish();
+    return b;
+  }
+}

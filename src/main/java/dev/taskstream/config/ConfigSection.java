@@ -1,0 +1,128 @@
+package dev.taskstream.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One mapping of the YAML config, read key by key so that every error names the full key ({@code
+ * kafka.bootstrap-servers}) and a misspelt key is refused instead of silently ignored.
+ */
+final class ConfigSection {
+  private final JsonNode node;
+  private final String path;
+  private final Set<String> read = new LinkedHashSet<>();
+
+  ConfigSection(final JsonNode node, final String path) {
+    if (node != null && !node.isNull() && !node.isMissingNode() && !node.isObject()) {
+      throw new ConfigException(label(path) + " must be a mapping");
+    }
+    this.node = node == null || node.isNull() ? null : node;
+    this.path = path;
+  }
+
+  String string(final String key, final String fallback) {
+    final JsonNode v = value(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.isValueNode()) {
+      throw new ConfigException(name(key) + " must be a single value");
+    }
+    return v.asText();
+  }
+
+  String required(final String key) {
+    final String v = string(key, null);
+    if (v == null || v.isBlank()) {
+      throw new ConfigException(name(key) + " is required");
+    }
+    return v;
+  }
+
+  int integer(final String key, final int fallback) {
+    final String v = string(key, null);
+    try {
+      return v == null ? fallback : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name(key) + " must be a whole number: " + v);
+    }
+  }
+
+  double decimal(final String key, final double fallback) {
+    final String v = string(key, null);
+    try {
+      return v == null ? fallback : Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name(key) + " must be a number: " + v);
+    }
+  }
+
+  boolean bool(final String key, final boolean fallback) {
+    final String v = string(key, null);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new ConfigException(name(key) + " must be true or false: " + v);
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  /** A free-form mapping passed through as strings (Kafka properties, topic configs). */
+  Map<String, String> properties(final String key) {
+    final JsonNode v = value(key);
+    final Map<String, String> out = new LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    if (!v.isObject()) {
+      throw new ConfigException(name(key) + " must be a mapping of property: value");
+    }
+    for (final Map.Entry<String, JsonNode> e : v.properties()) {
+      if (!e.getValue().isValueNode()) {
+        throw new ConfigException(name(key) + "." + e.getKey() + " must be a single value");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+
+  ConfigSection section(final String key) {
+    return new ConfigSection(value(key), name(key));
+  }
+
+  /** Refuses keys nobody read: a typo must not silently fall back to a default. */
+  void finish() {
+    if (node == null) {
+      return;
+    }
+    for (final Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      final String key = it.next();
+      if (!read.contains(key)) {
+        throw new ConfigException(
+            "unknown setting " + name(key) + " (known here: " + String.join(", ", read) + ")");
+      }
+    }
+  }
+
+  String name(final String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private JsonNode value(final String key) {
+    read.add(key);
+    if (node == null) {
+      return null;
+    }
+    final JsonNode v = node.get(key);
+    return v == null || v.isNull() ? null : v;
+  }
+
+  private static String label(final String path) {
+    return path.isEmpty() ? "the config file" : path;
+  }
+}
