@@ -33,6 +33,7 @@ final class RunCommand implements Callable<Integer> {
         new Thread(
             () -> {
               service.close();
+              System.err.println("taskstream: stopped (stream closed, then the embedder)");
               closed.countDown();
             },
             "taskstream-shutdown");

@@ -17,6 +17,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -100,7 +102,7 @@ public record AppConfig(
           throw new ConfigException("topics: not a valid Kafka topic name: " + n);
         }
       }
-      if (Set.of(names).size() != names.length) {
+      if (new HashSet<>(Arrays.asList(names)).size() != names.length) {
         throw new ConfigException(
             "topics: input, tagged, novel, dead-letters, unrouted must differ");
       }

@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
@@ -62,5 +65,36 @@ class RouteTableTest {
   @Test
   void shouldAcceptAnEmptyFile() throws IOException {
     assertThat(parse("").topicFor("sort|list")).isEqualTo("task.sort-list");
+  }
+
+  @Test
+  void shouldListEveryRoutedTopicWithTheRoutesOwnSpecElseTheDefault() throws IOException {
+    // Given a family route that says how its topic is created
+    final RouteTable routes =
+        parse(
+            "routes:\n"
+                + "  - pattern: 'write|*'\n"
+                + "    topic: writing\n"
+                + "    partitions: 6\n"
+                + "    config: {retention.ms: '3600000'}\n");
+    final TopicSpec fallback = TopicSpec.single();
+    // When the topics for three tasks are listed
+    final Map<String, TopicSpec> topics =
+        routes.topicsFor(List.of("write|poem", "write|essay", "sort|list"), fallback);
+    // Then the family's topic appears once with its spec and the rest get the default
+    assertThat(topics).containsOnlyKeys("writing", "task.sort-list");
+    assertThat(topics.get("writing").partitions()).isEqualTo(6);
+    assertThat(topics.get("writing").config()).containsEntry("retention.ms", "3600000");
+    assertThat(topics.get("task.sort-list")).isEqualTo(fallback);
+  }
+
+  @Test
+  void shouldSendTasksWhoseTopicIsNotKnownToTheFallback() {
+    // Given a table restricted to the topics that were checked at start
+    final RouteTable routes =
+        RouteTable.defaults("task.").restrictedTo(Set.of("task.sort-list"), "unrouted");
+    // Then a known topic is kept and an unknown one (a task added later) falls back
+    assertThat(routes.topicFor("sort|list")).isEqualTo("task.sort-list");
+    assertThat(routes.topicFor("paint|fence")).isEqualTo("unrouted");
   }
 }

@@ -23,20 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -119,10 +113,12 @@ class StreamIT {
               streamsProps(state))) {
         streams.start();
         // Then every id is tagged exactly once, routed exactly once, and only the poison is dead
-        final Map<String, Integer> tagged = countIds(List.of(settings.taggedTopic()), EVENTS);
+        final OutputTopics output = new OutputTopics(kafka.bootstrapServers(), registry);
+        final Map<String, Integer> tagged =
+            output.countIds(List.of(settings.taggedTopic()), EVENTS);
         final Map<String, Integer> routed =
-            countIds(Pattern.compile("it-task\\..*|it-novel"), EVENTS);
-        final List<DeadLetter> dead = deadLetters(settings.deadLetterTopic(), poison);
+            output.countIds(Pattern.compile("it-task\\..*|it-novel"), EVENTS);
+        final List<DeadLetter> dead = output.deadLetters(settings.deadLetterTopic(), poison);
         assertThat(tagged).hasSize(EVENTS).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
         assertThat(routed).hasSize(EVENTS).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
         assertThat(dead).hasSize(poison);
@@ -174,70 +170,6 @@ class StreamIT {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     return p;
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(final String group) {
-    final Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500);
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static Map<String, Integer> countIds(final Object topics, final int expected) {
-    final ConfluentAvroSerde<TaggedInstruction> serde =
-        new ConfluentAvroSerde<>(registry, TaggedInstruction.getClassSchema(), false);
-    final Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> c = consumer("it-check-" + System.nanoTime())) {
-      if (topics instanceof Pattern pattern) {
-        c.subscribe(pattern);
-      } else {
-        @SuppressWarnings("unchecked")
-        final List<String> names = (List<String>) topics;
-        c.subscribe(names);
-      }
-      drain(
-          c,
-          expected,
-          r ->
-              counts.merge(
-                  serde.deserializer().deserialize(r.topic(), r.value()).getId(), 1, Integer::sum),
-          () -> counts.values().stream().mapToInt(Integer::intValue).sum());
-    }
-    return counts;
-  }
-
-  private static List<DeadLetter> deadLetters(final String topic, final int expected) {
-    final ConfluentAvroSerde<DeadLetter> serde =
-        new ConfluentAvroSerde<>(registry, DeadLetter.getClassSchema(), false);
-    final List<DeadLetter> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = consumer("it-dead-" + System.nanoTime())) {
-      c.subscribe(List.of(topic));
-      drain(
-          c,
-          expected,
-          r -> out.add(serde.deserializer().deserialize(r.topic(), r.value())),
-          out::size);
-    }
-    return out;
-  }
-
-  /** Polls until the expected count is reached, then a little longer to catch duplicates. */
-  private static void drain(
-      final KafkaConsumer<byte[], byte[]> c,
-      final int expected,
-      final java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink,
-      final java.util.function.IntSupplier seen) {
-    final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    long settleUntil = Long.MAX_VALUE;
-    while (System.nanoTime() < Math.min(deadline, settleUntil)) {
-      c.poll(Duration.ofMillis(200)).forEach(sink);
-      if (seen.getAsInt() >= expected && settleUntil == Long.MAX_VALUE) {
-        settleUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-      }
-    }
   }
 
   private static byte[] bytes(final String s) {

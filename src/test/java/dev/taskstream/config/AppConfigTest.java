@@ -1,0 +1,125 @@
+package dev.taskstream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.taskstream.stream.InputFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+  @TempDir Path dir;
+
+  private AppConfig load(final String yaml) throws IOException {
+    final Path file = dir.resolve("app.yaml");
+    Files.writeString(file, yaml);
+    return AppConfig.load(file);
+  }
+
+  @Test
+  void shouldFillDefaultsAroundTheTwoRequiredSettings() throws IOException {
+    // Given only the cluster and the registry
+    final AppConfig c =
+        load("kafka: {bootstrap-servers: 'k:9092'}\nregistry: {url: 'http://r:8081'}\n");
+    // Then everything else takes the documented defaults
+    assertThat(c.applicationId()).isEqualTo("taskstream");
+    assertThat(c.kafka().processingGuarantee()).isEqualTo("exactly_once_v2");
+    assertThat(c.topics().input()).isEqualTo("instructions");
+    assertThat(c.topics().tagged()).isEqualTo("instructions.tagged");
+    assertThat(c.topics().inputFormat()).isEqualTo(InputFormat.AVRO);
+    assertThat(c.topics().create()).isTrue();
+    assertThat(c.taxonomy()).isNull();
+    assertThat(c.embedder()).isEqualTo(EmbedderConfig.defaults());
+    assertThat(c.noveltyThreshold()).isEqualTo(0.5);
+    assertThat(c.batch().maxRecords()).isEqualTo(32);
+  }
+
+  @Test
+  void shouldReadTheExampleConfigKeptInTheRepository() {
+    // Given the documented example, whose secrets come from the environment with defaults
+    final AppConfig c = AppConfig.load(Path.of("topology/app.example.yaml"));
+    // Then its pass-through Kafka properties and routes survive
+    assertThat(c.kafka().properties()).containsKey("commit.interval.ms");
+    assertThat(c.routes()).hasFileName("routes.yaml").exists();
+    assertThat(c.topics().spec().partitions()).isEqualTo(6);
+  }
+
+  @Test
+  void shouldPassKafkaPropertiesThroughAndResolvePathsAgainstTheFile() throws IOException {
+    final AppConfig c =
+        load(
+            "kafka:\n"
+                + "  bootstrap-servers: k:9092\n"
+                + "  properties: {security.protocol: SASL_SSL, num.stream.threads: 2}\n"
+                + "registry: {url: 'https://r'}\n"
+                + "routes: routes.yaml\n"
+                + "taxonomy: bundles/v1\n");
+    assertThat(c.kafka().properties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("num.stream.threads", "2");
+    assertThat(c.routes()).isEqualTo(dir.resolve("routes.yaml"));
+    assertThat(c.taxonomy()).isEqualTo(dir.resolve("bundles/v1"));
+  }
+
+  @Test
+  void shouldRefuseAMisspeltKeyNamingItAndTheKnownOnes() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k, processing-guarentee: at_least_once}\n"
+                        + "registry: {url: 'http://r'}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting kafka.processing-guarentee")
+        .hasMessageContaining("processing-guarantee");
+  }
+
+  @Test
+  void shouldNameTheMissingOrWrongSetting() {
+    assertThatThrownBy(() -> load("registry: {url: 'http://r'}\n"))
+        .hasMessageContaining("kafka.bootstrap-servers is required");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k, processing-guarantee: exactly_once}\n"
+                        + "registry: {url: 'http://r'}\n"))
+        .hasMessageContaining("at_least_once or exactly_once_v2");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "batch: {max-records: lots}\n"))
+        .hasMessageContaining("batch.max-records must be a whole number");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "topics: {input: a, tagged: a}\n"))
+        .hasMessageContaining("must differ");
+    assertThatThrownBy(() -> load("kafka: [1, 2\n")).hasMessageContaining("not valid YAML");
+  }
+
+  @Test
+  void shouldExpandEnvironmentVariablesInValuesWithDefaults() {
+    final Map<String, String> env = Map.of("KAFKA", "broker:9092", "EMPTY", "");
+    assertThat(EnvExpansion.expand("${KAFKA}", env::get)).isEqualTo("broker:9092");
+    assertThat(EnvExpansion.expand("x-${MISSING:-d}-${EMPTY:-e}", env::get)).isEqualTo("x-d-e");
+    assertThat(EnvExpansion.expand(TextNode.valueOf("$${KAFKA}"), env::get).asText())
+        .isEqualTo("$broker:9092");
+    assertThatThrownBy(() -> EnvExpansion.expand("${MISSING}", env::get))
+        .hasMessageContaining("MISSING is not set");
+  }
+
+  @Test
+  void shouldKeepSecretsOutOfTheSettingsText() throws IOException {
+    final AppConfig c =
+        load(
+            "kafka: {bootstrap-servers: k}\n"
+                + "registry: {url: 'http://r', basic-auth-user: u, basic-auth-password: hunter2}\n");
+    assertThat(c.registry().toString()).contains("basic:u").doesNotContain("hunter2");
+  }
+}
