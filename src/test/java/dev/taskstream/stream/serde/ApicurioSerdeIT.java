@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.demo.ApicurioRegistry;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,5 +101,55 @@ class ApicurioSerdeIT {
     assertThatThrownBy(() -> client.idFor(subject, broken))
         .isInstanceOf(SchemaRegistryException.class)
         .satisfies(e -> assertThat(((SchemaRegistryException) e).status()).isEqualTo(409));
+  }
+
+  private static Map<String, Object> apicurioSerdeConfig() {
+    return Map.of(
+        "apicurio.registry.url", apicurio.nativeUrl(), "apicurio.registry.auto-register", true);
+  }
+
+  private static InstructionEvent event(final String id) {
+    return InstructionEvent.newBuilder()
+        .setId(id)
+        .setText("Summarise this article in three bullet points.")
+        .setUserId("u-7")
+        .setAttributes(Map.of("channel", "web"))
+        .build();
+  }
+
+  @Test
+  void shouldReadWhatApicuriosOwnSerializerWrites() {
+    // Given a record written by Apicurio's AvroKafkaSerializer with its default settings
+    final byte[] bytes;
+    try (AvroKafkaSerializer<InstructionEvent> theirs = new AvroKafkaSerializer<>()) {
+      theirs.configure(apicurioSerdeConfig(), false);
+      final RecordHeaders headers = new RecordHeaders();
+      bytes = theirs.serialize("it-interop-in", headers, event("t1"));
+      // whose default is Confluent's framing in the payload, not Kafka headers
+      assertThat(headers.toArray()).isEmpty();
+    }
+    assertThat(bytes[0]).isZero();
+    // When our deserializer reads it through the registry's Confluent API
+    final InstructionEvent read = serde().deserializer().deserialize("it-interop-in", bytes);
+    // Then it is the same event
+    assertThat(read).isEqualTo(event("t1"));
+  }
+
+  @Test
+  void shouldBeReadByApicuriosOwnDeserializer() {
+    // Given a record written by our serializer (registered through the Confluent API)
+    final byte[] bytes = serde().serializer().serialize("it-interop-out", event("o1"));
+    // When Apicurio's AvroKafkaDeserializer reads it through its native API
+    final Object read;
+    try (AvroKafkaDeserializer<GenericRecord> theirs = new AvroKafkaDeserializer<>()) {
+      theirs.configure(apicurioSerdeConfig(), false);
+      read = theirs.deserialize("it-interop-out", bytes);
+    }
+    // Then it finds the schema by the id we framed, and every field is there
+    assertThat(read).isInstanceOf(GenericRecord.class);
+    final GenericRecord r = (GenericRecord) read;
+    assertThat(r.get("id")).hasToString("o1");
+    assertThat(r.get("userId")).hasToString("u-7");
+    assertThat(r.get("text")).hasToString("Summarise this article in three bullet points.");
   }
 }
