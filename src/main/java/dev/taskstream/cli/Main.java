@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       ClassifyCommand.class,
       ExtractCommand.class,
       RunCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      BenchStreamCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.taskstream.stream;
 
 import dev.taskstream.avro.InstructionEvent;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,6 +31,22 @@ public final class TopologyFactory {
       final Tagger tagger,
       final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> eventDeserializer,
       final Serializer<SpecificRecord> outputSerializer) {
+    return build(
+        settings, routes, tagger, eventDeserializer, outputSerializer, System::currentTimeMillis);
+  }
+
+  /**
+   * As {@link #build(StreamSettings, RouteTable, Tagger,
+   * org.apache.kafka.common.serialization.Deserializer, Serializer)}, with the wall clock the
+   * micro-batch deadline is measured on (tests drive it with the test driver's mock time).
+   */
+  static Topology build(
+      final StreamSettings settings,
+      final RouteTable routes,
+      final Tagger tagger,
+      final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> eventDeserializer,
+      final Serializer<SpecificRecord> outputSerializer,
+      final LongSupplier wallClock) {
     final Serde<InstructionEvent> state = AvroBinarySerde.of(InstructionEvent.getClassSchema());
     final Serializer<String> keys = Serdes.String().serializer();
     final Topology topology = new Topology();
@@ -42,7 +59,7 @@ public final class TopologyFactory {
         "deserialize", () -> new DeserializeProcessor(eventDeserializer), "instructions");
     topology.addProcessor(
         DeserializeProcessor.TO_BATCH,
-        () -> new MicroBatchProcessor(tagger, settings, state),
+        () -> new MicroBatchProcessor(tagger, settings, state, wallClock),
         "deserialize");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -18,10 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TopologyTest {
+  private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
   private static final BatchSettings BATCH = new BatchSettings(3, 10_000, Duration.ofSeconds(2));
 
   private FakeRegistry registry;
@@ -80,7 +83,7 @@ class TopologyTest {
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver = new TopologyTestDriver(topology(batch), props);
+    driver = new TopologyTestDriver(topology(batch), props, Instant.ofEpochMilli(clock.get()));
     input =
         driver.createInputTopic(
             "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
@@ -97,7 +100,14 @@ class TopologyTest {
         RouteTable.defaults("task."),
         this::fakeTag,
         in.deserializer(),
-        out.serializer());
+        out.serializer(),
+        clock::get);
+  }
+
+  /** Moves the driver's wall clock and the batch deadline's clock together. */
+  private void advance(final long millis) {
+    clock.addAndGet(millis);
+    driver.advanceWallClockTime(Duration.ofMillis(millis));
   }
 
   @AfterEach
@@ -154,10 +164,13 @@ class TopologyTest {
 
   @Test
   void shouldFlushAQuietStreamOnTheWallClockDeadline() {
+    // Given one record and no more
     send("a", "write a poem");
-    driver.advanceWallClockTime(Duration.ofMillis(1_000));
+    // When less than the wait has passed, Then it is still buffered
+    advance(1_500);
     assertThat(tagged("tagged")).isEmpty();
-    driver.advanceWallClockTime(Duration.ofMillis(1_500));
+    // and once the wait is over it is flushed though no record followed
+    advance(1_000);
     assertThat(tagged("tagged")).extracting(TaggedInstruction::getId).containsExactly("a");
   }
 

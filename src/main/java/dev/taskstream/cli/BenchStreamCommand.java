@@ -1,0 +1,88 @@
+package dev.taskstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskstream.bench.StreamBenchmark;
+import dev.taskstream.evaluation.EvalData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench-stream}: the whole service's throughput and latency beside the bare embedder. */
+@Command(
+    name = "bench-stream",
+    mixinStandardHelpOptions = true,
+    description =
+        "In-process broker + Apicurio + the service: end-to-end events/s (backlog) and"
+            + " produce-to-routed p50/p99 latency (at half that rate), beside the bare embedder's"
+            + " texts/s on the same texts, model and batch size, measured before and after; prints"
+            + " the ratio.")
+final class BenchStreamCommand implements Callable<Integer> {
+  private static final Path IEB_UNLABELLED = Path.of("../shared/ieb/eft_train_unsup.json");
+
+  @Option(names = "--events", description = "Events to stream. Default: ${DEFAULT-VALUE}")
+  int events = 2_000;
+
+  @Option(
+      names = "--texts",
+      paramLabel = "FILE",
+      description =
+          "Instructions to send. Default: "
+              + "../shared/ieb/eft_train_unsup.json if present, else the sample")
+  String textsFile;
+
+  @Option(
+      names = "--batch",
+      description = "Micro-batch records and bare window. Default: ${DEFAULT-VALUE}")
+  int batch = 64;
+
+  @Option(names = "--json", description = "Print one JSON object on stdout.")
+  boolean json;
+
+  @Mixin EmbedderOptions embedder;
+
+  @Override
+  public Integer call() throws Exception {
+    final String source =
+        textsFile != null
+            ? textsFile
+            : Files.isRegularFile(IEB_UNLABELLED) ? IEB_UNLABELLED.toString() : EvalData.SAMPLE;
+    final List<String> all = EvalData.loadTexts(source);
+    final List<String> texts =
+        all.size() >= events
+            ? all.subList(0, events)
+            : java.util.stream.IntStream.range(0, events)
+                .mapToObj(i -> all.get(i % all.size()))
+                .toList();
+    final StreamBenchmark.Result r = new StreamBenchmark(texts, embedder.toConfig(), batch).run();
+    if (json) {
+      System.out.println(new ObjectMapper().writeValueAsString(r));
+      return 0;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%d events from %s, model %s, batch %d%n"
+            + "bare embedder      %8.1f texts/s before, %.1f after%n"
+            + "stream end to end  %8.1f events/s (backlog)  ratio stream/bare %.2f%n"
+            + "latency at %.0f/s   p50 %.0f ms  p99 %.0f ms (produce → routed topic)%n"
+            + "heap               peak %.0f MB of max %.0f MB%n",
+        texts.size(),
+        source,
+        embedder.toConfig().model(),
+        batch,
+        r.bareBefore(),
+        r.bareAfter(),
+        r.streamRate(),
+        r.ratio(),
+        r.pacedRate(),
+        r.p50Ms(),
+        r.p99Ms(),
+        r.heapPeakMb(),
+        r.heapMaxMb());
+    return 0;
+  }
+}
