@@ -132,7 +132,8 @@ public final class StreamBenchmark {
         config.taxonomy(),
         config.noveltyThreshold(),
         config.topK(),
-        b);
+        b,
+        false);
   }
 
   /** Bare embedder texts/s over all texts in windows of the batch size. */

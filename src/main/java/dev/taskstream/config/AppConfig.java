@@ -37,6 +37,7 @@ import java.util.Set;
  * @param noveltyThreshold novelty at which an instruction is routed to the novel topic
  * @param topK alternatives kept per tagged instruction
  * @param batch micro-batch limits
+ * @param includeEmbedding whether tagged instructions carry their embedding
  */
 public record AppConfig(
     String applicationId,
@@ -48,7 +49,8 @@ public record AppConfig(
     Path taxonomy,
     double noveltyThreshold,
     int topK,
-    BatchSettings batch) {
+    BatchSettings batch,
+    boolean includeEmbedding) {
 
   private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -182,7 +184,8 @@ public record AppConfig(
         taxonomy,
         noveltyThreshold,
         topK,
-        batch);
+        batch,
+        includeEmbedding);
   }
 
   /**
@@ -200,7 +203,8 @@ public record AppConfig(
         taxonomy,
         noveltyThreshold,
         topK,
-        batch);
+        batch,
+        includeEmbedding);
   }
 
   /**
@@ -219,7 +223,8 @@ public record AppConfig(
         newTaxonomy,
         noveltyThreshold,
         topK,
-        batch);
+        batch,
+        includeEmbedding);
   }
 
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
@@ -234,7 +239,8 @@ public record AppConfig(
             taxonomy(root.string("taxonomy", "default"), paths),
             root.decimal("novelty-threshold", 0.5),
             root.integer("top-k", 3),
-            batch(root.section("batch")));
+            batch(root.section("batch")),
+            root.bool("include-embedding", false));
     root.finish();
     return config;
   }

@@ -32,10 +32,15 @@ public final class EngineTagger implements Tagger {
 
   @Override
   public List<Classification> tag(final List<String> texts) {
+    return tagWithVectors(texts).stream().map(Tagging::classification).toList();
+  }
+
+  @Override
+  public List<Tagging> tagWithVectors(final List<String> texts) {
     final float[][] vectors = head.applyAll(engine.embed(texts));
-    final List<Classification> out = new ArrayList<>(vectors.length);
+    final List<Tagging> out = new ArrayList<>(vectors.length);
     for (final float[] v : vectors) {
-      out.add(taxonomy.classify(v, topK));
+      out.add(new Tagging(taxonomy.classify(v, topK), v));
     }
     return out;
   }

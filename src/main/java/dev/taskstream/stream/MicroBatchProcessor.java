@@ -119,7 +119,7 @@ final class MicroBatchProcessor
     try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
       it.forEachRemaining(batch::add);
     }
-    final List<Classification> tags = tagAll(batch);
+    final List<Tagger.Tagging> tags = tagAll(batch);
     final long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {
       final KeyValue<Long, InstructionEvent> entry = batch.get(i);
@@ -137,15 +137,15 @@ final class MicroBatchProcessor
    * Tags the batch in one call; if that fails, one by one, so a single poison text goes to the
    * dead-letter topic and the rest of the batch proceeds.
    */
-  private List<Classification> tagAll(final List<KeyValue<Long, InstructionEvent>> batch) {
+  private List<Tagger.Tagging> tagAll(final List<KeyValue<Long, InstructionEvent>> batch) {
     final List<String> texts = batch.stream().map(kv -> kv.value.getText()).toList();
     try {
-      return tagger.tag(texts);
+      return tagger.tagWithVectors(texts);
     } catch (RuntimeException batchFailure) {
-      final List<Classification> out = new ArrayList<>();
+      final List<Tagger.Tagging> out = new ArrayList<>();
       for (final KeyValue<Long, InstructionEvent> kv : batch) {
         try {
-          out.add(tagger.tag(List.of(kv.value.getText())).get(0));
+          out.add(tagger.tagWithVectors(List.of(kv.value.getText())).get(0));
         } catch (RuntimeException e) {
           out.add(null);
           deadLetter(kv, e);
@@ -171,7 +171,8 @@ final class MicroBatchProcessor
         TO_DEAD_LETTERS);
   }
 
-  private void emit(final InstructionEvent e, final Classification c, final long now) {
+  private void emit(final InstructionEvent e, final Tagger.Tagging t, final long now) {
+    final Classification c = t.classification();
     final List<TaskScore> alternatives = new ArrayList<>();
     for (final TaskMatch m : c.top()) {
       alternatives.add(new TaskScore(m.task().key(), m.similarity()));
@@ -197,10 +198,20 @@ final class MicroBatchProcessor
             .setTaxonomyVersion(settings.taxonomyVersion())
             .setModelFingerprint(settings.modelFingerprint())
             .setProcessedAt(Instant.ofEpochMilli(now))
+            .setEmbedding(
+                settings.includeEmbedding() && t.vector() != null ? floats(t.vector()) : null)
             .build();
     final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
     context.forward(out, TO_TAGGED);
     context.forward(out, TO_ROUTED);
+  }
+
+  private static List<Float> floats(final float[] vector) {
+    final List<Float> out = new ArrayList<>(vector.length);
+    for (final float f : vector) {
+      out.add(f);
+    }
+    return out;
   }
 }

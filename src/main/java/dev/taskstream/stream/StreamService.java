@@ -166,7 +166,8 @@ public final class StreamService implements AutoCloseable {
         config.noveltyThreshold(),
         config.batch(),
         taxonomy.version(),
-        engine.fingerprint().id());
+        engine.fingerprint().id(),
+        config.includeEmbedding());
   }
 
   private static Deserializer<InstructionEvent> inputDeserializer(

@@ -11,6 +11,7 @@ package dev.taskstream.stream;
  * @param batch micro-batch limits
  * @param taxonomyVersion stamped on every tagged instruction
  * @param modelFingerprint stamped on every tagged instruction
+ * @param includeEmbedding whether tagged instructions carry their embedding
  */
 public record StreamSettings(
     String inputTopic,
@@ -20,4 +21,5 @@ public record StreamSettings(
     double noveltyThreshold,
     BatchSettings batch,
     String taxonomyVersion,
-    String modelFingerprint) {}
+    String modelFingerprint,
+    boolean includeEmbedding) {}

@@ -14,4 +14,20 @@ public interface Tagger {
    * @return one classification per text, in order
    */
   List<Classification> tag(List<String> texts);
+
+  /**
+   * A classification with the vector it was made from.
+   *
+   * @param classification the nearest tasks, margin and novelty
+   * @param vector the (head-projected) embedding, or null when this tagger does not expose it
+   */
+  record Tagging(Classification classification, float[] vector) {}
+
+  /**
+   * @param texts accepted instruction texts
+   * @return one tagging per text, in order; vectors null unless the tagger has them
+   */
+  default List<Tagging> tagWithVectors(final List<String> texts) {
+    return tag(texts).stream().map(c -> new Tagging(c, null)).toList();
+  }
 }

@@ -93,7 +93,8 @@ class StreamIT {
               0.99,
               new BatchSettings(64, 4_096, Duration.ofMillis(200)),
               taxonomy.version(),
-              engine.fingerprint().id());
+              engine.fingerprint().id(),
+              false);
       // and 2,000 events through our serde with a poison record after every 100th
       final int poison = produce(settings.inputTopic(), sample.texts());
       // When the service runs under exactly_once_v2

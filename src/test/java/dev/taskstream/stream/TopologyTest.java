@@ -66,7 +66,7 @@ class TopologyTest {
 
   private StreamSettings settings(final BatchSettings batch) {
     return new StreamSettings(
-        "instructions", "tagged", "novel", "dead-letters", 0.5, batch, "tax-1", "fp-1");
+        "instructions", "tagged", "novel", "dead-letters", 0.5, batch, "tax-1", "fp-1", true);
   }
 
   @BeforeEach
@@ -238,6 +238,52 @@ class TopologyTest {
     assertThat(dead.get(0).getStage()).isEqualTo("embed");
     assertThat(dead.get(0).getOffset()).isEqualTo(1L);
     assertThat(dead.get(0).getErrorMessage()).contains("model failed");
+  }
+
+  @Test
+  void shouldCarryTheEmbeddingWhenConfiguredAndTheTaggerHasIt() {
+    // Given a tagger that exposes its vectors and settings that include them
+    driver.close();
+    final Tagger withVectors =
+        new Tagger() {
+          @Override
+          public List<Classification> tag(final List<String> texts) {
+            return fakeTag(texts);
+          }
+
+          @Override
+          public List<Tagging> tagWithVectors(final List<String> texts) {
+            return fakeTag(texts).stream()
+                .map(c -> new Tagging(c, new float[] {0.6f, 0.8f}))
+                .toList();
+          }
+        };
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-embedding-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    driver =
+        new TopologyTestDriver(
+            TopologyFactory.build(
+                settings(new BatchSettings(1, 10_000, Duration.ofSeconds(1))),
+                RouteTable.defaults("task."),
+                withVectors,
+                new ConfluentAvroSerde<InstructionEvent>(
+                        client, InstructionEvent.getClassSchema(), false)
+                    .deserializer(),
+                new ConfluentAvroSerde<SpecificRecord>(
+                        client, TaggedInstruction.getClassSchema(), false)
+                    .serializer()),
+            props);
+    input =
+        driver.createInputTopic(
+            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    // When an instruction is tagged
+    send("a", "write a poem");
+    // Then the tagged record carries the vector it was classified with
+    assertThat(tagged("tagged"))
+        .singleElement()
+        .extracting(TaggedInstruction::getEmbedding)
+        .isEqualTo(List.of(0.6f, 0.8f));
   }
 
   @Test
