@@ -34,9 +34,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TopologyTest {
   private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+  @TempDir Path stateDir;
   private static final BatchSettings BATCH = new BatchSettings(3, 10_000, Duration.ofSeconds(2));
 
   private FakeRegistry registry;
@@ -240,10 +242,39 @@ class TopologyTest {
     assertThat(dead.get(0).getErrorMessage()).contains("model failed");
   }
 
+  /** Each test's stores in its own directory, so parallel builds never share a RocksDB lock. */
+  private Properties props(final String applicationId) {
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    return props;
+  }
+
+  /** A fresh driver on one-record batches with this tagger and input deserializer. */
+  private void reopen(
+      final Tagger tagger,
+      final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> events) {
+    driver.close();
+    driver =
+        new TopologyTestDriver(
+            TopologyFactory.build(
+                settings(new BatchSettings(1, 10_000, Duration.ofSeconds(1))),
+                RouteTable.defaults("task."),
+                tagger,
+                events,
+                new ConfluentAvroSerde<SpecificRecord>(
+                        client, TaggedInstruction.getClassSchema(), false)
+                    .serializer()),
+            props("taskstream-reopened-test"));
+    input =
+        driver.createInputTopic(
+            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+  }
+
   @Test
   void shouldCarryTheEmbeddingWhenConfiguredAndTheTaggerHasIt() {
     // Given a tagger that exposes its vectors and settings that include them
-    driver.close();
     final Tagger withVectors =
         new Tagger() {
           @Override
@@ -258,25 +289,10 @@ class TopologyTest {
                 .toList();
           }
         };
-    final Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-embedding-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver =
-        new TopologyTestDriver(
-            TopologyFactory.build(
-                settings(new BatchSettings(1, 10_000, Duration.ofSeconds(1))),
-                RouteTable.defaults("task."),
-                withVectors,
-                new ConfluentAvroSerde<InstructionEvent>(
-                        client, InstructionEvent.getClassSchema(), false)
-                    .deserializer(),
-                new ConfluentAvroSerde<SpecificRecord>(
-                        client, TaggedInstruction.getClassSchema(), false)
-                    .serializer()),
-            props);
-    input =
-        driver.createInputTopic(
-            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    reopen(
+        withVectors,
+        new ConfluentAvroSerde<InstructionEvent>(client, InstructionEvent.getClassSchema(), false)
+            .deserializer());
     // When an instruction is tagged
     send("a", "write a poem");
     // Then the tagged record carries the vector it was classified with
@@ -289,24 +305,7 @@ class TopologyTest {
   @Test
   void shouldTakeTheLastUserTurnOfJsonChatRecordsAndDeadLetterChatsWithoutOne() {
     // Given the service reading JSON chat logs instead of Avro events
-    driver.close();
-    final ConfluentAvroSerde<SpecificRecord> out =
-        new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
-    final Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-chat-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver =
-        new TopologyTestDriver(
-            TopologyFactory.build(
-                settings(new BatchSettings(1, 10_000, Duration.ofSeconds(1))),
-                RouteTable.defaults("task."),
-                this::fakeTag,
-                new ChatJsonDeserializer(),
-                out.serializer()),
-            props);
-    input =
-        driver.createInputTopic(
-            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    reopen(this::fakeTag, new ChatJsonDeserializer());
     // When a chat with two user turns, one with content parts, and one with no user turn arrive
     pipeJson(
         "{\"id\": \"c1\", \"conversation_id\": \"conv-9\", \"messages\": ["
