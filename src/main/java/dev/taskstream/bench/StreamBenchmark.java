@@ -90,7 +90,9 @@ public final class StreamBenchmark {
         ApicurioRegistry apicurio = ApicurioRegistry.startAny(ApicurioRegistry.buildDirectory())) {
       final AppConfig base =
           AppConfig.forCluster(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
-      final AppConfig config = withBatch(base.withEmbedder(embedder));
+      final AppConfig config =
+          base.withEmbedder(embedder)
+              .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)));
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       final List<byte[]> events = serialize(registry, config.topics().input());
       final double rate;
@@ -120,31 +122,12 @@ public final class StreamBenchmark {
     }
   }
 
-  private AppConfig withBatch(final AppConfig config) {
-    final BatchSettings b = new BatchSettings(batch, 64 * batch, Duration.ofMillis(100));
-    return new AppConfig(
-        config.applicationId(),
-        config.kafka(),
-        config.registry(),
-        config.topics(),
-        config.routes(),
-        config.embedder(),
-        config.taxonomy(),
-        config.noveltyThreshold(),
-        config.topK(),
-        b,
-        false);
-  }
-
-  /** Bare embedder texts/s over all texts in windows of the batch size. */
+  /** Bare embedder texts/s over all texts in windows of the batch size (one timed pass). */
   private double bare() {
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder)) {
-      engine.embed(texts.subList(0, Math.min(batch, texts.size())));
-      final long t0 = System.nanoTime();
-      for (int i = 0; i < texts.size(); i += batch) {
-        engine.embed(texts.subList(i, Math.min(texts.size(), i + batch)));
-      }
-      return texts.size() / ((System.nanoTime() - t0) / 1e9);
+      return new WindowBenchmark(texts, batch, 1)
+          .measure("bare", embedder.batchSize(), embedder.bucketing(), engine::embed)
+          .textsPerSecond();
     }
   }
 

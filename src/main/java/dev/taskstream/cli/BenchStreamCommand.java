@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,9 +56,7 @@ final class BenchStreamCommand implements Callable<Integer> {
     final List<String> texts =
         all.size() >= events
             ? all.subList(0, events)
-            : java.util.stream.IntStream.range(0, events)
-                .mapToObj(i -> all.get(i % all.size()))
-                .toList();
+            : IntStream.range(0, events).mapToObj(i -> all.get(i % all.size())).toList();
     final StreamBenchmark.Result r = new StreamBenchmark(texts, embedder.toConfig(), batch).run();
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(r));

@@ -13,7 +13,6 @@ import dev.taskstream.stream.TopicSpec;
 import dev.taskstream.stream.serde.RegistrySettings;
 import dev.taskstream.stream.serde.TlsSettings;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -189,41 +188,21 @@ public record AppConfig(
   }
 
   /**
-   * @param newTopics the topics
-   * @return a copy with other topics
+   * @param newBatch micro-batch limits
+   * @return a copy with other batch limits
    */
-  public AppConfig withTopics(final Topics newTopics) {
-    return new AppConfig(
-        applicationId,
-        kafka,
-        registry,
-        newTopics,
-        routes,
-        embedder,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        batch,
-        includeEmbedding);
-  }
-
-  /**
-   * @param newTaxonomy a bundle directory, or null for the default
-   * @param newRoutes a routes file, or null
-   * @return a copy
-   */
-  public AppConfig withTaxonomyAndRoutes(final Path newTaxonomy, final Path newRoutes) {
+  public AppConfig withBatch(final BatchSettings newBatch) {
     return new AppConfig(
         applicationId,
         kafka,
         registry,
         topics,
-        newRoutes,
+        routes,
         embedder,
-        newTaxonomy,
+        taxonomy,
         noveltyThreshold,
         topK,
-        batch,
+        newBatch,
         includeEmbedding);
   }
 
@@ -290,9 +269,6 @@ public record AppConfig(
                 tls.string("keystore-password", null)));
     tls.finish();
     s.finish();
-    if (!URI.create(r.url().toString()).isAbsolute()) {
-      throw new ConfigException("registry.url must be absolute: " + r.url());
-    }
     return r;
   }
 

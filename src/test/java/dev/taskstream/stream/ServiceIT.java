@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.cli.Main;
-import dev.taskstream.demo.ApicurioRegistry;
-import dev.taskstream.demo.EmbeddedBroker;
 import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,30 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  * with nothing lost or duplicated.
  */
 class ServiceIT {
-  private static EmbeddedBroker kafka;
-  private static ApicurioRegistry apicurio;
-  private static SchemaRegistryClient registry;
+  private static LiveCluster cluster;
   private static List<String> texts;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    final Path java = ApicurioRegistry.java21().orElse(null);
-    Assumptions.assumeTrue(java != null, "Apicurio 3 needs a Java 21+ runtime; none found");
-    apicurio = ApicurioRegistry.start(Path.of(System.getProperty("apicurio.home")), java);
-    registry = new SchemaRegistryClient(RegistrySettings.of(apicurio.ccompatUrl()));
-    kafka = new EmbeddedBroker();
+    cluster = LiveCluster.start();
     texts = EvalData.loadTexts(EvalData.SAMPLE);
   }
 
   @AfterAll
   static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (apicurio != null) {
-      apicurio.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -77,7 +63,7 @@ class ServiceIT {
         "application-id: "
             + app
             + "\nkafka:\n  bootstrap-servers: "
-            + kafka.bootstrapServers()
+            + cluster.kafka().bootstrapServers()
             + "\n  processing-guarantee: "
             + guarantee
             + "\n  state-dir: "
@@ -85,7 +71,7 @@ class ServiceIT {
             // A killed member holds its partitions until its session times out: keep it short.
             + "\n  properties: {commit.interval.ms: 200, session.timeout.ms: 6000}\n"
             + "registry: {url: '"
-            + apicurio.ccompatUrl()
+            + cluster.apicurio().ccompatUrl()
             + "'}\ntopics: {input: "
             + app
             + ".in, tagged: "
@@ -105,7 +91,8 @@ class ServiceIT {
   void shouldCreateMissingTopicsWithTheirSpecOrRefuseNamingThem() throws Exception {
     try (Admin admin =
         Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers()))) {
       final TopicPlanner planner = new TopicPlanner(admin);
       final Map<String, TopicSpec> wanted =
           Map.of(
@@ -194,7 +181,8 @@ class ServiceIT {
       service = ServiceProcess.start(config, log);
     }
     producing.join();
-    final OutputTopics output = new OutputTopics(kafka.bootstrapServers(), registry);
+    final OutputTopics output =
+        new OutputTopics(cluster.kafka().bootstrapServers(), cluster.registry());
     final Map<String, Integer> tagged = output.countIds(List.of(app + ".tagged"), events);
     final Map<String, Integer> routed =
         output.countIds(
@@ -212,16 +200,17 @@ class ServiceIT {
   private static void createInput(final String topic) {
     try (Admin admin =
         Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers()))) {
       new TopicPlanner(admin).ensure(Map.of(topic, new TopicSpec(2, (short) 1, Map.of())), true);
     }
   }
 
   private void produce(final String topic, final int events) {
     final ConfluentAvroSerde<InstructionEvent> serde =
-        new ConfluentAvroSerde<>(registry, InstructionEvent.getClassSchema(), false);
+        new ConfluentAvroSerde<>(cluster.registry(), InstructionEvent.getClassSchema(), false);
     final Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
     final String app = topic.substring(0, topic.length() - ".in".length());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -6,14 +6,10 @@ import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.config.EmbedderConfig;
-import dev.taskstream.demo.ApicurioRegistry;
-import dev.taskstream.demo.EmbeddedBroker;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.evaluation.EvalSet;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
 import dev.taskstream.taxonomy.NoveltyModel;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
@@ -35,38 +31,29 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end on real servers: an in-process KRaft broker, Apicurio as the schema registry, the real
- * (quantized MiniLM) embedder and a taxonomy built from the bundled sample.
+ * End to end on real servers: an in-process KRaft broker, Apicurio as the schema
+ * cluster.registry(), the real (quantized MiniLM) embedder and a taxonomy built from the bundled
+ * sample.
  */
 class StreamIT {
   private static final int EVENTS = 2_000;
   private static final int POISON_EVERY = 100;
 
-  private static EmbeddedBroker kafka;
-  private static ApicurioRegistry apicurio;
-  private static SchemaRegistryClient registry;
+  private static LiveCluster cluster;
 
   @BeforeAll
   static void start() throws Exception {
-    final Path java = ApicurioRegistry.java21().orElse(null);
-    Assumptions.assumeTrue(java != null, "Apicurio 3 needs a Java 21+ runtime; none found");
-    apicurio = ApicurioRegistry.start(Path.of(System.getProperty("apicurio.home")), java);
-    registry = new SchemaRegistryClient(RegistrySettings.of(apicurio.ccompatUrl()));
-    kafka = new EmbeddedBroker();
+    cluster = LiveCluster.start();
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (apicurio != null) {
-      apicurio.close();
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -99,9 +86,9 @@ class StreamIT {
       final int poison = produce(settings.inputTopic(), sample.texts());
       // When the service runs under exactly_once_v2
       final ConfluentAvroSerde<InstructionEvent> in =
-          new ConfluentAvroSerde<>(registry, InstructionEvent.getClassSchema(), false);
+          new ConfluentAvroSerde<>(cluster.registry(), InstructionEvent.getClassSchema(), false);
       final ConfluentAvroSerde<SpecificRecord> out =
-          new ConfluentAvroSerde<>(registry, TaggedInstruction.getClassSchema(), false);
+          new ConfluentAvroSerde<>(cluster.registry(), TaggedInstruction.getClassSchema(), false);
       final Path state = Files.createTempDirectory("taskstream-it");
       try (KafkaStreams streams =
           new KafkaStreams(
@@ -114,7 +101,8 @@ class StreamIT {
               streamsProps(state))) {
         streams.start();
         // Then every id is tagged exactly once, routed exactly once, and only the poison is dead
-        final OutputTopics output = new OutputTopics(kafka.bootstrapServers(), registry);
+        final OutputTopics output =
+            new OutputTopics(cluster.kafka().bootstrapServers(), cluster.registry());
         final Map<String, Integer> tagged =
             output.countIds(List.of(settings.taggedTopic()), EVENTS);
         final Map<String, Integer> routed =
@@ -135,9 +123,9 @@ class StreamIT {
 
   private static int produce(final String topic, final List<String> texts) {
     final ConfluentAvroSerde<InstructionEvent> serde =
-        new ConfluentAvroSerde<>(registry, InstructionEvent.getClassSchema(), false);
+        new ConfluentAvroSerde<>(cluster.registry(), InstructionEvent.getClassSchema(), false);
     final Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     int poison = 0;
@@ -165,7 +153,7 @@ class StreamIT {
   private static Properties streamsProps(final Path state) {
     final Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "taskstream-it");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
