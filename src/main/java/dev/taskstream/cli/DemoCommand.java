@@ -34,6 +34,11 @@ final class DemoCommand implements Callable<Integer> {
           "A record that is not an event after every N (0: none). Default: ${DEFAULT-VALUE}")
   int poisonEvery = 100;
 
+  @Option(
+      names = "--http-port",
+      description = "Port of the dashboard and API on 127.0.0.1 (0: any free). Default: 8080")
+  int httpPort = 8080;
+
   @Override
   public Integer call() throws Exception {
     final Demo demo =
@@ -43,7 +48,8 @@ final class DemoCommand implements Callable<Integer> {
                 events,
                 Duration.ofMillis((long) (refresh * 1000)),
                 poisonEvery,
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                httpPort),
             System.out);
     final CountDownLatch stopped = new CountDownLatch(1);
     final AtomicBoolean stop = new AtomicBoolean();

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ExtractCommand.class,
       RunCommand.class,
       DemoCommand.class,
-      BenchStreamCommand.class
+      BenchStreamCommand.class,
+      ProduceCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

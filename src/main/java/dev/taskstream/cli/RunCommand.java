@@ -44,6 +44,10 @@ final class RunCommand implements Callable<Integer> {
         app.topics().input(),
         service.taxonomy().version(),
         service.taxonomy().tasks().size());
+    if (service.url() != null) {
+      System.err.println(
+          "taskstream: dashboard and API at " + service.url() + " (metrics: /metrics)");
+    }
     Runtime.getRuntime().addShutdownHook(hook);
     // The stream threads do the work; this thread only waits for the end, whichever comes first:
     // SIGTERM (the hook closes the service) or the stream failing for good.

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.taskstream.analytics.AnalyticsSettings;
+import dev.taskstream.analytics.WindowSpec;
+import dev.taskstream.api.HttpSettings;
 import dev.taskstream.embedding.ExecutionProvider;
 import dev.taskstream.embedding.Pooling;
 import dev.taskstream.embedding.PromptTemplate;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,6 +41,8 @@ import java.util.Set;
  * @param topK alternatives kept per tagged instruction
  * @param batch micro-batch limits
  * @param includeEmbedding whether tagged instructions carry their embedding
+ * @param analytics windowed statistics and drift, or null when disabled
+ * @param http the API, metrics and dashboard
  */
 public record AppConfig(
     String applicationId,
@@ -49,7 +55,9 @@ public record AppConfig(
     double noveltyThreshold,
     int topK,
     BatchSettings batch,
-    boolean includeEmbedding) {
+    boolean includeEmbedding,
+    AnalyticsSettings analytics,
+    HttpSettings http) {
 
   private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -131,6 +139,20 @@ public record AppConfig(
    * @throws ConfigException naming the setting that is wrong (or the file that is unreadable)
    */
   public static AppConfig load(final Path file) {
+    return load(file, System::getenv);
+  }
+
+  /**
+   * Reads and validates a config file against a given environment (tests, and checks of the
+   * container config against the variables compose sets).
+   *
+   * @param file the YAML file
+   * @param env environment variable lookup (null for unset)
+   * @return the config
+   * @throws ConfigException naming the setting that is wrong (or the file that is unreadable)
+   */
+  public static AppConfig load(
+      final Path file, final java.util.function.UnaryOperator<String> env) {
     final JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
@@ -141,7 +163,7 @@ public record AppConfig(
     }
     final Path base = file.toAbsolutePath().getParent();
     try {
-      return read(new ConfigSection(EnvExpansion.expand(root, System::getenv), ""), base::resolve);
+      return read(new ConfigSection(EnvExpansion.expand(root, env), ""), base::resolve);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
@@ -184,7 +206,9 @@ public record AppConfig(
         noveltyThreshold,
         topK,
         batch,
-        includeEmbedding);
+        includeEmbedding,
+        analytics,
+        http);
   }
 
   /**
@@ -203,23 +227,71 @@ public record AppConfig(
         noveltyThreshold,
         topK,
         newBatch,
-        includeEmbedding);
+        includeEmbedding,
+        analytics,
+        http);
+  }
+
+  /**
+   * @param newHttp where the API listens
+   * @return a copy with other HTTP settings
+   */
+  public AppConfig withHttp(final HttpSettings newHttp) {
+    return new AppConfig(
+        applicationId,
+        kafka,
+        registry,
+        topics,
+        routes,
+        embedder,
+        taxonomy,
+        noveltyThreshold,
+        topK,
+        batch,
+        includeEmbedding,
+        analytics,
+        newHttp);
+  }
+
+  /**
+   * @param newAnalytics windows and drift settings (null: none)
+   * @return a copy with other analytics settings
+   */
+  public AppConfig withAnalytics(final AnalyticsSettings newAnalytics) {
+    return new AppConfig(
+        applicationId,
+        kafka,
+        registry,
+        topics,
+        routes,
+        embedder,
+        taxonomy,
+        noveltyThreshold,
+        topK,
+        batch,
+        includeEmbedding,
+        newAnalytics,
+        http);
   }
 
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
+    final Topics topics = topics(root.section("topics"));
+    final double novelty = root.decimal("novelty-threshold", 0.5);
     final AppConfig config =
         new AppConfig(
             root.string("application-id", "taskstream"),
             kafka(root.section("kafka"), paths),
             registry(root.section("registry"), paths),
-            topics(root.section("topics")),
+            topics,
             path(root.string("routes", null), paths),
             embedder(root.section("embedder")),
             taxonomy(root.string("taxonomy", "default"), paths),
-            root.decimal("novelty-threshold", 0.5),
+            novelty,
             root.integer("top-k", 3),
             batch(root.section("batch")),
-            root.bool("include-embedding", false));
+            root.bool("include-embedding", false),
+            analytics(root.section("analytics"), topics.input(), novelty),
+            http(root.section("http")));
     root.finish();
     return config;
   }
@@ -317,5 +389,40 @@ public record AppConfig(
             Duration.ofMillis(s.integer("max-wait-ms", 100)));
     s.finish();
     return b;
+  }
+
+  private static AnalyticsSettings analytics(
+      final ConfigSection s, final String input, final double noveltyThreshold) {
+    final boolean enabled = s.bool("enabled", true);
+    final ConfigSection d = s.section("drift");
+    final AnalyticsSettings a =
+        new AnalyticsSettings(
+            s.strings("windows", List.of("1m", "1h")).stream().map(WindowSpec::parse).toList(),
+            WindowSpec.duration(s.string("grace", "10s")),
+            s.string("stats-topic", input + ".task-stats"),
+            s.string("alerts-topic", input + ".drift-alerts"),
+            new AnalyticsSettings.DriftSettings(
+                AnalyticsSettings.BaselineKind.parse(d.string("baseline", "trailing")),
+                d.integer("baseline-windows", 5),
+                d.decimal("jsd-alert", 0.2),
+                d.decimal("novelty-rate-alert", 0.15),
+                d.integer("top-movers", 5)),
+            noveltyThreshold,
+            s.integer("recent-novel", 100));
+    d.finish();
+    s.finish();
+    return enabled ? a : null;
+  }
+
+  private static HttpSettings http(final ConfigSection s) {
+    final HttpSettings h =
+        new HttpSettings(
+            s.bool("enabled", true),
+            s.string("host", "127.0.0.1"),
+            s.integer("port", 8080),
+            s.string("advertised-host", null),
+            Duration.ofMillis(s.integer("refresh-ms", 5_000)));
+    s.finish();
+    return h;
   }
 }

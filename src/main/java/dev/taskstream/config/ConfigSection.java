@@ -1,9 +1,11 @@
 package dev.taskstream.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -87,6 +89,25 @@ final class ConfigSection {
         throw new ConfigException(name(key) + "." + e.getKey() + " must be a single value");
       }
       out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+
+  /** A list of scalars, or a single scalar as a one-element list. */
+  List<String> strings(final String key, final List<String> fallback) {
+    final JsonNode v = value(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.isValueNode()) {
+      return List.of(v.asText());
+    }
+    final List<String> out = new ArrayList<>();
+    for (final JsonNode item : v) {
+      if (!item.isValueNode()) {
+        throw new ConfigException(name(key) + " must be a list of values");
+      }
+      out.add(item.asText());
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package dev.taskstream.demo;
 
+import dev.taskstream.analytics.AnalyticsSettings;
+import dev.taskstream.analytics.WindowSpec;
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
@@ -34,12 +36,18 @@ public final class Demo {
    * @param refresh how often the table is printed
    * @param poisonEvery a bad record after every this many events (0: none)
    * @param timeout give up waiting for the output after this long once producing ends
+   * @param httpPort the dashboard's port on 127.0.0.1 (0: any free one)
    */
   public record Options(
-      double rate, long events, Duration refresh, int poisonEvery, Duration timeout) {
+      double rate, long events, Duration refresh, int poisonEvery, Duration timeout, int httpPort) {
     /** Validates the figures. */
     public Options {
-      if (!(rate > 0) || events < 0 || poisonEvery < 0 || refresh.isNegative()) {
+      if (!(rate > 0)
+          || events < 0
+          || poisonEvery < 0
+          || refresh.isNegative()
+          || httpPort < 0
+          || httpPort > 65_535) {
         throw new IllegalArgumentException(
             "demo needs rate > 0, events >= 0, poison-every >= 0: " + this);
       }
@@ -84,8 +92,7 @@ public final class Demo {
     status("kafka " + broker.bootstrapServers() + "; starting Apicurio Registry…");
     final ApicurioRegistry apicurio =
         keep(ApicurioRegistry.startAny(ApicurioRegistry.buildDirectory()));
-    final AppConfig config =
-        AppConfig.forCluster(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
+    final AppConfig config = demoConfig(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
     status("registry " + apicurio.ccompatUrl() + "; loading model and taxonomy, creating topics…");
     final StreamService service = keep(StreamService.start(config));
     status(
@@ -96,11 +103,32 @@ public final class Demo {
             service.taxonomy().tasks().size(),
             config.topics().input(),
             options.rate()));
+    status("dashboard: " + service.url() + " · metrics: " + service.url() + "metrics");
     final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
     final SampleProducer producer = keep(producer(config, registry));
     final LiveTable table = keep(table(config, registry));
     producer.start();
     return watch(stop, producer, table, service);
+  }
+
+  /**
+   * The defaults, but short windows (10 s and 1 min, 2 s grace) so the dashboard's history and
+   * drift fill up within the first minutes, and the dashboard on the chosen port.
+   */
+  private AppConfig demoConfig(final String bootstrap, final String registry, final Path state) {
+    final AppConfig defaults = AppConfig.forCluster(bootstrap, registry, state);
+    final AnalyticsSettings a = defaults.analytics();
+    return defaults
+        .withHttp(defaults.http().withPort(options.httpPort()))
+        .withAnalytics(
+            new AnalyticsSettings(
+                List.of(WindowSpec.parse("10s"), WindowSpec.parse("1m")),
+                Duration.ofSeconds(2),
+                a.statsTopic(),
+                a.alertsTopic(),
+                a.drift(),
+                a.noveltyThreshold(),
+                a.recentNovel()));
   }
 
   private boolean watch(

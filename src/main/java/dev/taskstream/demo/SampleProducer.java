@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * Produces the bundled sample instructions round-robin at a fixed rate, with a record that is not
  * an event every {@code poisonEvery} records so the dead-letter path is visibly alive.
  */
-final class SampleProducer implements AutoCloseable {
+public final class SampleProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final Serializer<InstructionEvent> serializer;
   private final String topic;
@@ -30,7 +30,16 @@ final class SampleProducer implements AutoCloseable {
   private final Thread thread = new Thread(this::run, "demo-producer");
   private volatile boolean running = true;
 
-  SampleProducer(
+  /**
+   * @param bootstrapServers the broker
+   * @param serializer writes events (registry framing)
+   * @param topic the input topic
+   * @param texts instructions to cycle through
+   * @param rate events per second
+   * @param limit events to produce (0: until closed)
+   * @param poisonEvery a record that is not an event after every this many (0: none)
+   */
+  public SampleProducer(
       final String bootstrapServers,
       final Serializer<InstructionEvent> serializer,
       final String topic,
@@ -50,12 +59,12 @@ final class SampleProducer implements AutoCloseable {
     this.poisonEvery = poisonEvery;
   }
 
-  void start() {
+  public void start() {
     thread.setDaemon(true);
     thread.start();
   }
 
-  boolean finished() {
+  public boolean finished() {
     return !thread.isAlive();
   }
 
@@ -102,11 +111,11 @@ final class SampleProducer implements AutoCloseable {
     }
   }
 
-  long events() {
+  public long events() {
     return events.get();
   }
 
-  long poison() {
+  public long poison() {
     return poison.get();
   }
 

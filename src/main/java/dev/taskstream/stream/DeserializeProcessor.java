@@ -20,10 +20,13 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
   static final String TO_DEAD_LETTERS = "dead-letter-sink";
 
   private final Deserializer<InstructionEvent> deserializer;
+  private final StreamObserver observer;
   private ProcessorContext<String, SpecificRecord> context;
 
-  DeserializeProcessor(final Deserializer<InstructionEvent> deserializer) {
+  DeserializeProcessor(
+      final Deserializer<InstructionEvent> deserializer, final StreamObserver observer) {
     this.deserializer = deserializer;
+    this.observer = observer;
   }
 
   @Override
@@ -77,6 +80,7 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
   }
 
   private void deadLetter(final Record<byte[], byte[]> record, final DeadLetter letter) {
+    observer.onDeadLetter(letter.getStage());
     context.forward(record.withKey(key(record)).withValue(letter), TO_DEAD_LETTERS);
   }
 

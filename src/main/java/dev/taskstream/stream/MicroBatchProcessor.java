@@ -52,13 +52,16 @@ final class MicroBatchProcessor
   private int tokens;
   private long oldestAt = -1;
   private final LongSupplier wallClock;
+  private final StreamObserver observer;
 
   MicroBatchProcessor(
       final Tagger tagger,
       final StreamSettings settings,
       final Serde<InstructionEvent> stateSerde,
-      final LongSupplier wallClock) {
+      final LongSupplier wallClock,
+      final StreamObserver observer) {
     this.wallClock = wallClock;
+    this.observer = observer;
     this.tagger = tagger;
     this.settings = settings;
     this.stateSerde = stateSerde;
@@ -119,7 +122,9 @@ final class MicroBatchProcessor
     try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
       it.forEachRemaining(batch::add);
     }
+    final long started = System.nanoTime();
     final List<Tagger.Tagging> tags = tagAll(batch);
+    observer.onBatch(batch.size(), System.nanoTime() - started);
     final long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {
       final KeyValue<Long, InstructionEvent> entry = batch.get(i);
@@ -158,6 +163,7 @@ final class MicroBatchProcessor
   private void deadLetter(final KeyValue<Long, InstructionEvent> kv, final RuntimeException e) {
     final byte[] value = stateSerde.serializer().serialize(settings.inputTopic(), kv.value);
     final long now = context.currentSystemTimeMs();
+    observer.onDeadLetter("embed");
     context.forward(
         new Record<String, SpecificRecord>(
             kv.value.getId(),
@@ -202,6 +208,7 @@ final class MicroBatchProcessor
                 settings.includeEmbedding() && t.vector() != null ? floats(t.vector()) : null)
             .build();
     final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
+    observer.onTagged(tagged.getTaskKey(), c.novelty(), c.novelty() >= settings.noveltyThreshold());
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
     context.forward(out, TO_TAGGED);
     context.forward(out, TO_ROUTED);

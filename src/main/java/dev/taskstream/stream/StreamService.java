@@ -1,9 +1,15 @@
 package dev.taskstream.stream;
 
+import dev.taskstream.analytics.AnalyticsQueries;
+import dev.taskstream.analytics.AnalyticsSettings;
+import dev.taskstream.analytics.AnalyticsTopology;
+import dev.taskstream.api.ApiServer;
+import dev.taskstream.api.ServiceView;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.config.AppConfig;
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.metrics.ServiceMetrics;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
 import dev.taskstream.stream.serde.SchemaRegistryClient;
 import dev.taskstream.taxonomy.TaskEntry;
@@ -25,6 +31,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +47,20 @@ public final class StreamService implements AutoCloseable {
   private final EmbeddingEngine engine;
   private final KafkaStreams streams;
   private final Taxonomy taxonomy;
+  private final ServiceMetrics metrics;
+  private final ApiServer api;
 
   private StreamService(
-      final EmbeddingEngine engine, final KafkaStreams streams, final Taxonomy taxonomy) {
+      final EmbeddingEngine engine,
+      final KafkaStreams streams,
+      final Taxonomy taxonomy,
+      final ServiceMetrics metrics,
+      final ApiServer api) {
     this.engine = engine;
     this.streams = streams;
     this.taxonomy = taxonomy;
+    this.metrics = metrics;
+    this.api = api;
   }
 
   /**
@@ -65,23 +80,23 @@ public final class StreamService implements AutoCloseable {
             : TaxonomyBundle.load(config.taxonomy());
     final RouteTable routes = routes(config);
     final EmbeddingEngine engine = EmbeddingEngine.open(config.embedder());
+    final ServiceMetrics metrics = new ServiceMetrics();
+    ApiServer api = null;
     try {
       final EngineTagger tagger =
           new EngineTagger(engine, loaded.head(), loaded.taxonomy(), config.topK());
       final Set<String> topics = ensureTopics(config, routes, loaded.taxonomy());
-      final StreamSettings settings = settings(config, loaded.taxonomy(), engine);
-      final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+      api = config.http().enabled() ? ApiServer.bind(config.http()) : null;
       final KafkaStreams streams =
           new KafkaStreams(
-              TopologyFactory.build(
-                  settings,
+              topology(
+                  config,
+                  loaded.taxonomy(),
+                  engine,
                   routes.restrictedTo(topics, config.topics().unrouted()),
                   tagger,
-                  inputDeserializer(config, registry),
-                  new ConfluentAvroSerde<SpecificRecord>(
-                          registry, TaggedInstruction.getClassSchema(), false)
-                      .serializer()),
-              streamsProperties(config));
+                  metrics),
+              streamsProperties(config, api));
       streams.setUncaughtExceptionHandler(
           e -> {
             // A thread that died on an unexpected error is replaced; bad records never get here
@@ -89,12 +104,121 @@ public final class StreamService implements AutoCloseable {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
           });
+      metrics.bind(engine);
+      metrics.bind(streams);
       streams.start();
-      return new StreamService(engine, streams, loaded.taxonomy());
-    } catch (RuntimeException e) {
+      final StreamService service =
+          new StreamService(engine, streams, loaded.taxonomy(), metrics, api);
+      if (api != null) {
+        api.serve(service.view(config));
+      }
+      return service;
+    } catch (IOException | RuntimeException e) {
+      if (api != null) {
+        api.close();
+      }
+      metrics.close();
       engine.close();
       throw e;
     }
+  }
+
+  private static org.apache.kafka.streams.Topology topology(
+      final AppConfig config,
+      final Taxonomy taxonomy,
+      final EmbeddingEngine engine,
+      final RouteTable routes,
+      final EngineTagger tagger,
+      final ServiceMetrics metrics) {
+    final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+    final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out =
+        new ConfluentAvroSerde<SpecificRecord>(registry, TaggedInstruction.getClassSchema(), false)
+            .serializer();
+    final AnalyticsTopology analytics =
+        config.analytics() == null
+            ? null
+            : new AnalyticsTopology(
+                config.analytics(),
+                new ConfluentAvroSerde<TaggedInstruction>(
+                        registry, TaggedInstruction.getClassSchema(), false)
+                    .deserializer(),
+                out,
+                centroids(taxonomy)::get);
+    return TopologyFactory.build(
+        settings(config, taxonomy, engine),
+        routes,
+        tagger,
+        inputDeserializer(config, registry),
+        out,
+        new TopologyFactory.Extras(analytics, metrics));
+  }
+
+  private static Map<String, float[]> centroids(final Taxonomy taxonomy) {
+    final Map<String, float[]> out = new java.util.HashMap<>();
+    for (int i = 0; i < taxonomy.tasks().size(); i++) {
+      out.put(taxonomy.tasks().get(i).key(), taxonomy.centroid(i));
+    }
+    return out;
+  }
+
+  /**
+   * @return the dashboard's address, or null when HTTP is disabled
+   */
+  public java.net.URI url() {
+    return api == null ? null : api.url();
+  }
+
+  private ServiceView view(final AppConfig config) {
+    final AnalyticsQueries queries =
+        config.analytics() == null ? null : new AnalyticsQueries(streams, config.analytics());
+    final Map<String, String> tasks = new LinkedHashMap<>();
+    taxonomy.tasks().forEach(t -> tasks.put(t.key(), t.name()));
+    final Map<String, Object> info = new LinkedHashMap<>();
+    info.put("applicationId", config.applicationId());
+    info.put("model", config.embedder().model());
+    info.put("modelFingerprint", engine.fingerprint().id());
+    info.put("taxonomyVersion", taxonomy.version());
+    info.put("tasks", tasks.size());
+    info.put("noveltyThreshold", config.noveltyThreshold());
+    final AnalyticsSettings a = config.analytics();
+    final Map<String, Long> sizes = new LinkedHashMap<>();
+    if (a != null) {
+      a.windows().forEach(w -> sizes.put(w.label(), w.size().toMillis()));
+    }
+    info.put("windows", List.copyOf(sizes.keySet()));
+    info.put("windowSizesMs", sizes);
+    final HostInfo self = new HostInfo(config.http().advertised(), api.port());
+    return new ServiceView() {
+      @Override
+      public KafkaStreams.State state() {
+        return streams.state();
+      }
+
+      @Override
+      public Map<String, Object> info() {
+        return info;
+      }
+
+      @Override
+      public Map<String, String> tasks() {
+        return tasks;
+      }
+
+      @Override
+      public AnalyticsQueries analytics() {
+        return queries;
+      }
+
+      @Override
+      public String metrics() {
+        return metrics.scrape();
+      }
+
+      @Override
+      public HostInfo self() {
+        return self;
+      }
+    };
   }
 
   /**
@@ -118,12 +242,19 @@ public final class StreamService implements AutoCloseable {
     return engine;
   }
 
-  /** Streams first (commits, flushes the producer), then the native embedder. */
+  /**
+   * The API first (no queries into closing stores), streams (commits, flushes the producer), then
+   * the native embedder.
+   */
   @Override
   public void close() {
     try {
+      if (api != null) {
+        api.close();
+      }
       streams.close(CLOSE_TIMEOUT);
     } finally {
+      metrics.close();
       engine.close();
     }
   }
@@ -146,6 +277,10 @@ public final class StreamService implements AutoCloseable {
     for (final String name :
         List.of(t.input(), t.tagged(), t.novel(), t.deadLetters(), t.unrouted())) {
       wanted.put(name, t.spec());
+    }
+    if (config.analytics() != null) {
+      wanted.put(config.analytics().statsTopic(), t.spec());
+      wanted.put(config.analytics().alertsTopic(), t.spec());
     }
     routes
         .topicsFor(taxonomy.tasks().stream().map(TaskEntry::key).toList(), t.spec())
@@ -189,8 +324,12 @@ public final class StreamService implements AutoCloseable {
   }
 
   /** Our settings first, then the user's pass-through properties, which win. */
-  static Properties streamsProperties(final AppConfig config) {
+  static Properties streamsProperties(final AppConfig config, final ApiServer api) {
     final Properties p = new Properties();
+    if (api != null) {
+      // Interactive queries: other instances find this one's stores here.
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.http().advertised() + ":" + api.port());
+    }
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.kafka().processingGuarantee());

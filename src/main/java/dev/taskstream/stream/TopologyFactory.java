@@ -1,11 +1,14 @@
 package dev.taskstream.stream;
 
+import dev.taskstream.analytics.AnalyticsTopology;
 import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.stream.serde.AvroBinarySerde;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -31,8 +34,47 @@ public final class TopologyFactory {
       final Tagger tagger,
       final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> eventDeserializer,
       final Serializer<SpecificRecord> outputSerializer) {
+    return build(settings, routes, tagger, eventDeserializer, outputSerializer, Extras.NONE);
+  }
+
+  /**
+   * What a service adds to the core topology.
+   *
+   * @param analytics the analytics sub-topology, or null for none
+   * @param observer told about batches, tags and dead letters (metrics)
+   */
+  public record Extras(AnalyticsTopology analytics, StreamObserver observer) {
+    /** No analytics, no observer. */
+    public static final Extras NONE = new Extras(null, StreamObserver.NONE);
+  }
+
+  /**
+   * As {@link #build(StreamSettings, RouteTable, Tagger,
+   * org.apache.kafka.common.serialization.Deserializer, Serializer)}, with analytics and metrics.
+   *
+   * @param settings topics and limits
+   * @param routes task to topic routes
+   * @param tagger embeds and classifies batches
+   * @param eventDeserializer reads Confluent-framed {@link InstructionEvent}s
+   * @param outputSerializer writes tagged instructions and dead letters (Confluent framing)
+   * @param extras analytics and observer
+   * @return the topology
+   */
+  public static Topology build(
+      final StreamSettings settings,
+      final RouteTable routes,
+      final Tagger tagger,
+      final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> eventDeserializer,
+      final Serializer<SpecificRecord> outputSerializer,
+      final Extras extras) {
     return build(
-        settings, routes, tagger, eventDeserializer, outputSerializer, System::currentTimeMillis);
+        settings,
+        routes,
+        tagger,
+        eventDeserializer,
+        outputSerializer,
+        extras,
+        System::currentTimeMillis);
   }
 
   /**
@@ -46,20 +88,29 @@ public final class TopologyFactory {
       final Tagger tagger,
       final org.apache.kafka.common.serialization.Deserializer<InstructionEvent> eventDeserializer,
       final Serializer<SpecificRecord> outputSerializer,
+      final Extras extras,
       final LongSupplier wallClock) {
     final Serde<InstructionEvent> state = AvroBinarySerde.of(InstructionEvent.getClassSchema());
     final Serializer<String> keys = Serdes.String().serializer();
-    final Topology topology = new Topology();
+    // The analytics part is DSL (windows, suppress, repartition); the core is processor API
+    // nodes added to the same topology, which Kafka Streams supports.
+    final StreamsBuilder builder = new StreamsBuilder();
+    if (extras.analytics() != null) {
+      extras.analytics().addTo(builder, settings.taggedTopic());
+    }
+    final Topology topology = builder.build();
     topology.addSource(
         "instructions",
         Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(),
         settings.inputTopic());
     topology.addProcessor(
-        "deserialize", () -> new DeserializeProcessor(eventDeserializer), "instructions");
+        "deserialize",
+        () -> new DeserializeProcessor(eventDeserializer, extras.observer()),
+        "instructions");
     topology.addProcessor(
         DeserializeProcessor.TO_BATCH,
-        () -> new MicroBatchProcessor(tagger, settings, state, wallClock),
+        () -> new MicroBatchProcessor(tagger, settings, state, wallClock, extras.observer()),
         "deserialize");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

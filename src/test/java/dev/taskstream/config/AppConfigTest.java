@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.taskstream.analytics.AnalyticsSettings;
 import dev.taskstream.stream.InputFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,52 @@ class AppConfigTest {
     assertThat(c.embedder()).isEqualTo(EmbedderConfig.defaults());
     assertThat(c.noveltyThreshold()).isEqualTo(0.5);
     assertThat(c.batch().maxRecords()).isEqualTo(32);
+    assertThat(c.analytics().windows()).extracting(w -> w.label()).containsExactly("1m", "1h");
+    assertThat(c.analytics().statsTopic()).isEqualTo("instructions.task-stats");
+    assertThat(c.analytics().drift().baselineWindows()).isEqualTo(5);
+    assertThat(c.http().host()).isEqualTo("127.0.0.1");
+    assertThat(c.http().port()).isEqualTo(8080);
+  }
+
+  @Test
+  void shouldReadAnalyticsAndHttpSettingsAndRefuseBadOnes() throws IOException {
+    // Given analytics with three windows and a pinned baseline, HTTP on all interfaces
+    final AppConfig c =
+        load(
+            "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                + "analytics: {windows: [30s, 5m, 1d], grace: 1m,"
+                + " drift: {baseline: pinned, baseline-windows: 10, jsd-alert: 0.3}}\n"
+                + "http: {host: 0.0.0.0, port: 9000, advertised-host: svc-1}\n");
+    // Then they are read, and wrong ones are refused with the setting's name
+    assertThat(c.analytics().windows())
+        .extracting(w -> w.size().toSeconds())
+        .containsExactly(30L, 300L, 86_400L);
+    assertThat(c.analytics().grace()).hasMinutes(1);
+    assertThat(c.analytics().drift().kind()).isEqualTo(AnalyticsSettings.BaselineKind.PINNED);
+    assertThat(c.http().advertised()).isEqualTo("svc-1");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "analytics: {windows: [5 minutes]}\n"))
+        .hasMessageContaining("30s, 1m, 1h or 1d");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "analytics: {drift: {baseline: yesterday}}\n"))
+        .hasMessageContaining("trailing or pinned");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "http: {port: 70000}\n"))
+        .hasMessageContaining("http.port");
+    assertThat(
+            load("kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                    + "analytics: {enabled: false}\n")
+                .analytics())
+        .isNull();
   }
 
   @Test

@@ -28,7 +28,9 @@ class DemoIT {
               "--refresh",
               "2",
               "--poison-every",
-              "100");
+              "100",
+              "--http-port",
+              "0");
     } finally {
       System.setOut(saved);
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
  * The real servers the stream integration tests share: an in-process KRaft broker and Apicurio 3
  * (the build unpacks it; skipped with a message when no Java 21+ runtime exists).
  */
-final class LiveCluster implements AutoCloseable {
+public final class LiveCluster implements AutoCloseable {
   private final ApicurioRegistry apicurio;
   private final SchemaRegistryClient registry;
   private final EmbeddedBroker kafka;
@@ -22,7 +22,7 @@ final class LiveCluster implements AutoCloseable {
     this.kafka = kafka;
   }
 
-  static LiveCluster start() throws Exception {
+  public static LiveCluster start() throws Exception {
     final Path java = ApicurioRegistry.java21().orElse(null);
     Assumptions.assumeTrue(java != null, "Apicurio 3 needs a Java 21+ runtime; none found");
     final ApicurioRegistry apicurio =
@@ -35,15 +35,15 @@ final class LiveCluster implements AutoCloseable {
     }
   }
 
-  ApicurioRegistry apicurio() {
+  public ApicurioRegistry apicurio() {
     return apicurio;
   }
 
-  SchemaRegistryClient registry() {
+  public SchemaRegistryClient registry() {
     return registry;
   }
 
-  EmbeddedBroker kafka() {
+  public EmbeddedBroker kafka() {
     return kafka;
   }
 

@@ -2,9 +2,12 @@ package dev.taskstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskstream.analytics.AnalyticsSettings;
+import dev.taskstream.analytics.AnalyticsTopology;
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.config.AppConfig;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
 import dev.taskstream.stream.serde.FakeRegistry;
 import dev.taskstream.stream.serde.RegistrySettings;
@@ -103,6 +106,7 @@ class TopologyTest {
         this::fakeTag,
         in.deserializer(),
         out.serializer(),
+        TopologyFactory.Extras.NONE,
         clock::get);
   }
 
@@ -336,7 +340,32 @@ class TopologyTest {
 
   @Test
   void shouldMatchTheTopologyDescriptionKeptInTheRepository() throws IOException {
-    final String described = topology(BATCH).describe().toString();
+    // Given the service's whole topology: the core and the analytics with the default windows
+    final AnalyticsSettings analytics =
+        AppConfig.forCluster("k:9092", "http://r", Path.of("state")).analytics();
+    final ConfluentAvroSerde<SpecificRecord> out =
+        new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
+    final String described =
+        TopologyFactory.build(
+                settings(BATCH),
+                RouteTable.defaults("task."),
+                this::fakeTag,
+                new ConfluentAvroSerde<InstructionEvent>(
+                        client, InstructionEvent.getClassSchema(), false)
+                    .deserializer(),
+                out.serializer(),
+                new TopologyFactory.Extras(
+                    new AnalyticsTopology(
+                        analytics,
+                        new ConfluentAvroSerde<TaggedInstruction>(
+                                client, TaggedInstruction.getClassSchema(), false)
+                            .deserializer(),
+                        out.serializer(),
+                        task -> null),
+                    StreamObserver.NONE))
+            .describe()
+            .toString();
+    // Then it is the description kept in the repository
     final Path kept = Path.of("topology/topology.txt");
     if (Boolean.getBoolean("taskstream.updateTopology")) {
       Files.writeString(kept, described);

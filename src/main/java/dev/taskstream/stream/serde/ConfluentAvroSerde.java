@@ -11,7 +11,6 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,17 +28,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
   /** The first byte of every Confluent-framed record. */
   public static final byte MAGIC = 0;
 
-  /** Where avro-maven-plugin puts the classes generated from schemas/. */
-  private static final String GENERATED_PACKAGE = "dev.taskstream.avro";
-
   static {
-    // Avro 1.12 refuses to instantiate classes it has not been told to trust (a guard against
-    // gadget classes named in hostile schemas). Trust exactly our generated package, nothing
-    // wider, on top of whatever the JVM already trusts.
-    final ClassSecurityValidator.ClassSecurityPredicate global = ClassSecurityValidator.getGlobal();
-    ClassSecurityValidator.setGlobal(
-        ClassSecurityValidator.composite(
-            global, c -> GENERATED_PACKAGE.equals(c.getPackageName())));
+    TrustedAvro.ensure();
   }
 
   private final SchemaRegistryClient registry;

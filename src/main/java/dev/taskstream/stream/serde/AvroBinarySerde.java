@@ -1,4 +1,4 @@
-package dev.taskstream.stream;
+package dev.taskstream.stream.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,10 +17,19 @@ import org.apache.kafka.common.serialization.Serdes;
  * Plain Avro binary for internal state (the micro-batch buffer and its changelog): writer and
  * reader are the same build of the same class, so no registry round trip is needed there.
  */
-final class AvroBinarySerde {
+public final class AvroBinarySerde {
+  static {
+    TrustedAvro.ensure();
+  }
+
   private AvroBinarySerde() {}
 
-  static <T extends SpecificRecord> Serde<T> of(final Schema schema) {
+  /**
+   * @param schema the generated class's schema
+   * @param <T> the generated class
+   * @return a serde without framing or registry
+   */
+  public static <T extends SpecificRecord> Serde<T> of(final Schema schema) {
     final SpecificDatumWriter<T> writer = new SpecificDatumWriter<>(schema);
     final SpecificDatumReader<T> reader = new SpecificDatumReader<>(schema);
     return Serdes.serdeFrom(

@@ -1,0 +1,47 @@
+package dev.taskstream.api;
+
+import dev.taskstream.analytics.AnalyticsQueries;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** What the API reads from the running service. */
+public interface ServiceView {
+  /**
+   * @return the Kafka Streams state
+   */
+  KafkaStreams.State state();
+
+  /**
+   * @return facts for {@code /api/info}: model, taxonomy version, windows…
+   */
+  Map<String, Object> info();
+
+  /**
+   * @return the taxonomy's tasks as key → display name, in taxonomy order
+   */
+  Map<String, String> tasks();
+
+  /**
+   * @return the analytics queries, or null when analytics are disabled
+   */
+  AnalyticsQueries analytics();
+
+  /**
+   * @return the Prometheus exposition
+   */
+  String metrics();
+
+  /**
+   * @return how other instances reach this one
+   */
+  HostInfo self();
+
+  /**
+   * @return extra JSON lines for the dashboard (none by default)
+   */
+  default List<String> notes() {
+    return List.of();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.taskstream.metrics;
+
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.stream.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The service's meters in one Prometheus registry: per-task counters, the novelty distribution,
+ * batch sizes and latencies, embedding throughput and cache hit rate, dead letters, and Kafka
+ * Streams' own client metrics (consumer lag among them) and the JVM's.
+ */
+public final class ServiceMetrics implements StreamObserver, AutoCloseable {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final DistributionSummary novelty;
+  private final DistributionSummary batchSize;
+  private final Timer batchLatency;
+  private JvmGcMetrics gc;
+  private KafkaStreamsMetrics streamsMetrics;
+
+  /** Registers the service's own meters and the JVM's. */
+  public ServiceMetrics() {
+    novelty =
+        DistributionSummary.builder("taskstream.novelty")
+            .description("Novelty score of tagged instructions")
+            .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+            .register(registry);
+    batchSize =
+        DistributionSummary.builder("taskstream.batch.size")
+            .description("Instructions per embedded micro-batch")
+            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+            .register(registry);
+    batchLatency =
+        Timer.builder("taskstream.batch.latency")
+            .description("Time to embed and classify one micro-batch")
+            .serviceLevelObjectives(
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5))
+            .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+  }
+
+  /**
+   * Adds the embedder's throughput and cache figures.
+   *
+   * @param engine the running embedder
+   */
+  public void bind(final EmbeddingEngine engine) {
+    FunctionCounter.builder("taskstream.embedded.texts", engine, e -> e.stats().texts())
+        .description("Texts embedded (cache hits included)")
+        .register(registry);
+    FunctionCounter.builder("taskstream.embedded.batches", engine, e -> e.stats().batches())
+        .description("Inference batches run")
+        .register(registry);
+    Gauge.builder("taskstream.embedding.cache.hit.rate", engine, e -> e.stats().cacheHitRate())
+        .description("Share of texts answered from the embedding cache")
+        .register(registry);
+  }
+
+  /**
+   * Adds Kafka Streams' client metrics (consumer lag, commit and process rates, state stores).
+   *
+   * @param streams the running client
+   */
+  public void bind(final KafkaStreams streams) {
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+  }
+
+  @Override
+  public void onBatch(final int records, final long nanos) {
+    batchSize.record(records);
+    batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void onTagged(final String taskKey, final double score, final boolean novel) {
+    Counter.builder("taskstream.tagged")
+        .description("Tagged instructions per task")
+        .tag("task", taskKey)
+        .register(registry)
+        .increment();
+    if (novel) {
+      Counter.builder("taskstream.novel").register(registry).increment();
+    }
+    novelty.record(score);
+  }
+
+  @Override
+  public void onDeadLetter(final String stage) {
+    Counter.builder("taskstream.dead.letters")
+        .description("Records sent to the dead-letter topic, by stage")
+        .tag("stage", stage)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * @return the Prometheus text exposition of every meter
+   */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /**
+   * @return the registry, for tests and further binders
+   */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    if (gc != null) {
+      gc.close();
+      gc = null;
+    }
+    registry.close();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.taskstream.stream;
+
+/**
+ * What the topology reports as it goes, for metrics. Called on stream threads: implementations must
+ * be thread-safe and cheap. Under exactly-once a replayed batch is reported again, so these are
+ * operational figures, not exact counts (the topics are the exact record).
+ */
+public interface StreamObserver {
+  /** Reports nothing. */
+  StreamObserver NONE = new StreamObserver() {};
+
+  /**
+   * @param records instructions in the flushed batch
+   * @param nanos time spent embedding and classifying it
+   */
+  default void onBatch(final int records, final long nanos) {}
+
+  /**
+   * @param taskKey the task an instruction was tagged with
+   * @param novelty its novelty score
+   * @param novel whether it reached the novelty threshold
+   */
+  default void onTagged(final String taskKey, final double novelty, final boolean novel) {}
+
+  /**
+   * @param stage where the record failed (deserialize, validate, embed)
+   */
+  default void onDeadLetter(final String stage) {}
+}
