@@ -107,6 +107,9 @@ class ScaleOutIT {
           output.countIds(
               Pattern.compile("task\\..*|" + Pattern.quote(app) + "\\.(novel|unrouted)"), EVENTS);
       routed.keySet().removeIf(id -> !id.startsWith(app + "-"));
+      System.out.printf(
+          "scale-out %s: instance a embedded %d texts, b %d before it closed; %d ids tagged%n",
+          guarantee, first.engine().stats().texts(), second, tagged.size());
       return new Run(first.engine().stats().texts(), second, tagged, routed);
     }
   }
