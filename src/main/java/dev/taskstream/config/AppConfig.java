@@ -12,6 +12,7 @@ import dev.taskstream.embedding.Pooling;
 import dev.taskstream.embedding.PromptTemplate;
 import dev.taskstream.stream.BatchSettings;
 import dev.taskstream.stream.InputFormat;
+import dev.taskstream.stream.InputLimits;
 import dev.taskstream.stream.TopicSpec;
 import dev.taskstream.stream.serde.RegistrySettings;
 import dev.taskstream.stream.serde.TlsSettings;
@@ -43,6 +44,7 @@ import java.util.Set;
  * @param includeEmbedding whether tagged instructions carry their embedding
  * @param analytics windowed statistics and drift, or null when disabled
  * @param http the API, metrics and dashboard
+ * @param limits what an event may hold before it is dead-lettered
  */
 public record AppConfig(
     String applicationId,
@@ -57,7 +59,8 @@ public record AppConfig(
     BatchSettings batch,
     boolean includeEmbedding,
     AnalyticsSettings analytics,
-    HttpSettings http) {
+    HttpSettings http,
+    InputLimits limits) {
 
   private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -208,7 +211,8 @@ public record AppConfig(
         batch,
         includeEmbedding,
         analytics,
-        http);
+        http,
+        limits);
   }
 
   /**
@@ -229,7 +233,8 @@ public record AppConfig(
         newBatch,
         includeEmbedding,
         analytics,
-        http);
+        http,
+        limits);
   }
 
   /**
@@ -250,7 +255,8 @@ public record AppConfig(
         batch,
         includeEmbedding,
         analytics,
-        newHttp);
+        newHttp,
+        limits);
   }
 
   /**
@@ -271,7 +277,8 @@ public record AppConfig(
         batch,
         includeEmbedding,
         newAnalytics,
-        http);
+        http,
+        limits);
   }
 
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
@@ -291,7 +298,8 @@ public record AppConfig(
             batch(root.section("batch")),
             root.bool("include-embedding", false),
             analytics(root.section("analytics"), topics.input(), novelty),
-            http(root.section("http")));
+            http(root.section("http")),
+            limits(root.section("input-limits")));
     root.finish();
     return config;
   }
@@ -424,5 +432,16 @@ public record AppConfig(
             Duration.ofMillis(s.integer("refresh-ms", 5_000)));
     s.finish();
     return h;
+  }
+
+  private static InputLimits limits(final ConfigSection s) {
+    final InputLimits d = InputLimits.DEFAULTS;
+    final InputLimits l =
+        new InputLimits(
+            s.integer("max-text-chars", d.maxTextChars()),
+            s.integer("max-attributes", d.maxAttributes()),
+            s.integer("max-attribute-chars", d.maxAttributeChars()));
+    s.finish();
+    return l;
   }
 }

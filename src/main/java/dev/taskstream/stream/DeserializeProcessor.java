@@ -21,12 +21,16 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
 
   private final Deserializer<InstructionEvent> deserializer;
   private final StreamObserver observer;
+  private final InputLimits limits;
   private ProcessorContext<String, SpecificRecord> context;
 
   DeserializeProcessor(
-      final Deserializer<InstructionEvent> deserializer, final StreamObserver observer) {
+      final Deserializer<InstructionEvent> deserializer,
+      final StreamObserver observer,
+      final InputLimits limits) {
     this.deserializer = deserializer;
     this.observer = observer;
+    this.limits = limits;
   }
 
   @Override
@@ -60,7 +64,8 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
       deadLetter(record, DeadLetters.of(origin, "deserialize", e, context.currentSystemTimeMs()));
       return;
     }
-    final String reason = InstructionText.rejectionReason(event.getText());
+    final String blank = InstructionText.rejectionReason(event.getText());
+    final String reason = blank != null ? blank : limits.rejectionReason(event);
     if (reason != null) {
       deadLetter(
           record,

@@ -86,11 +86,14 @@ public final class StreamService implements AutoCloseable {
       final EngineTagger tagger =
           new EngineTagger(engine, loaded.head(), loaded.taxonomy(), config.topK());
       final Set<String> topics = ensureTopics(config, routes, loaded.taxonomy());
+      final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+      OutputSchemas.register(registry, outputSchemas(config, topics));
       api = config.http().enabled() ? ApiServer.bind(config.http()) : null;
       final KafkaStreams streams =
           new KafkaStreams(
               topology(
                   config,
+                  registry,
                   loaded.taxonomy(),
                   engine,
                   routes.restrictedTo(topics, config.topics().unrouted()),
@@ -125,12 +128,12 @@ public final class StreamService implements AutoCloseable {
 
   private static org.apache.kafka.streams.Topology topology(
       final AppConfig config,
+      final SchemaRegistryClient registry,
       final Taxonomy taxonomy,
       final EmbeddingEngine engine,
       final RouteTable routes,
       final EngineTagger tagger,
       final ServiceMetrics metrics) {
-    final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
     final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out =
         new ConfluentAvroSerde<SpecificRecord>(registry, TaggedInstruction.getClassSchema(), false)
             .serializer();
@@ -151,6 +154,23 @@ public final class StreamService implements AutoCloseable {
         inputDeserializer(config, registry),
         out,
         new TopologyFactory.Extras(analytics, metrics));
+  }
+
+  /** Every topic the service writes, with its schema; the rest of the checked topics are tagged. */
+  private static Map<String, org.apache.avro.Schema> outputSchemas(
+      final AppConfig config, final Set<String> topics) {
+    final Map<String, org.apache.avro.Schema> out = new LinkedHashMap<>();
+    for (final String topic : topics) {
+      out.put(topic, TaggedInstruction.getClassSchema());
+    }
+    out.remove(config.topics().input());
+    out.put(config.topics().deadLetters(), dev.taskstream.avro.DeadLetter.getClassSchema());
+    if (config.analytics() != null) {
+      out.put(
+          config.analytics().statsTopic(), dev.taskstream.avro.TaskWindowStats.getClassSchema());
+      out.put(config.analytics().alertsTopic(), dev.taskstream.avro.DriftReport.getClassSchema());
+    }
+    return out;
   }
 
   private static Map<String, float[]> centroids(final Taxonomy taxonomy) {
@@ -302,7 +322,8 @@ public final class StreamService implements AutoCloseable {
         config.batch(),
         taxonomy.version(),
         engine.fingerprint().id(),
-        config.includeEmbedding());
+        config.includeEmbedding(),
+        config.limits());
   }
 
   private static Deserializer<InstructionEvent> inputDeserializer(

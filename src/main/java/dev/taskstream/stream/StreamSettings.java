@@ -12,6 +12,7 @@ package dev.taskstream.stream;
  * @param taxonomyVersion stamped on every tagged instruction
  * @param modelFingerprint stamped on every tagged instruction
  * @param includeEmbedding whether tagged instructions carry their embedding
+ * @param limits what an event may hold before it is dead-lettered
  */
 public record StreamSettings(
     String inputTopic,
@@ -22,4 +23,30 @@ public record StreamSettings(
     BatchSettings batch,
     String taxonomyVersion,
     String modelFingerprint,
-    boolean includeEmbedding) {}
+    boolean includeEmbedding,
+    InputLimits limits) {
+
+  /** As the canonical constructor, with the default input limits. */
+  public StreamSettings(
+      final String inputTopic,
+      final String taggedTopic,
+      final String novelTopic,
+      final String deadLetterTopic,
+      final double noveltyThreshold,
+      final BatchSettings batch,
+      final String taxonomyVersion,
+      final String modelFingerprint,
+      final boolean includeEmbedding) {
+    this(
+        inputTopic,
+        taggedTopic,
+        novelTopic,
+        deadLetterTopic,
+        noveltyThreshold,
+        batch,
+        taxonomyVersion,
+        modelFingerprint,
+        includeEmbedding,
+        InputLimits.DEFAULTS);
+  }
+}

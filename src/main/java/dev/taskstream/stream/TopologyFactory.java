@@ -106,7 +106,7 @@ public final class TopologyFactory {
         settings.inputTopic());
     topology.addProcessor(
         "deserialize",
-        () -> new DeserializeProcessor(eventDeserializer, extras.observer()),
+        () -> new DeserializeProcessor(eventDeserializer, extras.observer(), settings.limits()),
         "instructions");
     topology.addProcessor(
         DeserializeProcessor.TO_BATCH,

@@ -122,7 +122,8 @@ class DashboardIT {
         c.batch(),
         false,
         c.analytics(),
-        c.http());
+        c.http(),
+        c.limits());
   }
 
   @AfterAll

@@ -160,7 +160,8 @@ class ScaleOutIT {
             base.batch(),
             false,
             null,
-            base.http())
+            base.http(),
+            base.limits())
         .withHttp(base.http().withPort(0));
   }
 

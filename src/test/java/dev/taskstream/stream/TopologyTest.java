@@ -246,6 +246,47 @@ class TopologyTest {
     assertThat(dead.get(0).getErrorMessage()).contains("model failed");
   }
 
+  @Test
+  void shouldFindAPoisonTextInABatchBySplittingIt() {
+    // Given a tagger that fails any call holding the poison text, counting its calls
+    final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final Tagger counting =
+        texts -> {
+          calls.incrementAndGet();
+          return fakeTag(texts);
+        };
+    driver.close();
+    driver =
+        new TopologyTestDriver(
+            TopologyFactory.build(
+                settings(new BatchSettings(64, 1_000_000, Duration.ofSeconds(1))),
+                RouteTable.defaults("task."),
+                counting,
+                new ConfluentAvroSerde<InstructionEvent>(
+                        client, InstructionEvent.getClassSchema(), false)
+                    .deserializer(),
+                new ConfluentAvroSerde<SpecificRecord>(
+                        client, TaggedInstruction.getClassSchema(), false)
+                    .serializer()),
+            props("taskstream-split-test"));
+    input =
+        driver.createInputTopic(
+            "instructions", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+
+    // When a full batch of 64 holds one poison text
+    for (int i = 0; i < 64; i++) {
+      send("r" + i, i == 41 ? "poison pill" : "write a poem " + i);
+    }
+
+    // Then only it is dead-lettered, the 63 others are tagged, in about 2·log2(64) calls
+    assertThat(deadLetters())
+        .singleElement()
+        .satisfies(d -> assertThat(d.getOffset()).isEqualTo(41L));
+    assertThat(tagged("tagged")).hasSize(63);
+    assertThat(calls.get()).isLessThanOrEqualTo(1 + 2 * 6);
+  }
+
   /** Each test's stores in its own directory, so parallel builds never share a RocksDB lock. */
   private Properties props(final String applicationId) {
     final Properties props = new Properties();

@@ -110,7 +110,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
               + " as "
               + readerSchema.getFullName()
               + ": "
-              + e.getMessage(),
+              // An EOFException (truncated record) has no message: its class says what happened.
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
           e);
     }
   }
