@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       DemoCommand.class,
       BenchStreamCommand.class,
-      ProduceCommand.class
+      ProduceCommand.class,
+      ReliabilityCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,6 +3,7 @@ package dev.taskstream.cli;
 import dev.taskstream.config.AppConfig;
 import dev.taskstream.stream.StreamService;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,14 @@ final class RunCommand implements Callable<Integer> {
       description = "YAML config (see topology/app.example.yaml)")
   Path config;
 
+  private static double seconds(final java.time.Duration d) {
+    return d.toMillis() / 1000.0;
+  }
+
   @Override
   public Integer call() throws Exception {
     final AppConfig app = AppConfig.load(config);
+    final long started = System.nanoTime();
     final StreamService service = StreamService.start(app);
     final CountDownLatch closed = new CountDownLatch(1);
     final Thread hook =
@@ -38,12 +44,17 @@ final class RunCommand implements Callable<Integer> {
             },
             "taskstream-shutdown");
     System.err.printf(
-        "taskstream: running %s on %s: %s → tasks of taxonomy %s (%d tasks)%n",
+        Locale.ROOT,
+        "taskstream: running %s on %s: %s → tasks of taxonomy %s (%d tasks); model %.1f s,"
+            + " topics %.1f s, schemas %.1f s%n",
         app.applicationId(),
         app.kafka().bootstrapServers(),
         app.topics().input(),
         service.taxonomy().version(),
-        service.taxonomy().tasks().size());
+        service.taxonomy().tasks().size(),
+        seconds(service.startup().model()),
+        seconds(service.startup().topics()),
+        seconds(service.startup().schemas()));
     if (service.url() != null) {
       System.err.println(
           "taskstream: dashboard and API at " + service.url() + " (metrics: /metrics)");
@@ -51,8 +62,16 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     // The stream threads do the work; this thread only waits for the end, whichever comes first:
     // SIGTERM (the hook closes the service) or the stream failing for good.
+    boolean running = false;
     while (!closed.await(1, TimeUnit.SECONDS)) {
       final KafkaStreams.State state = service.state();
+      if (!running && state == KafkaStreams.State.RUNNING) {
+        running = true;
+        System.err.printf(
+            Locale.ROOT,
+            "taskstream: stream RUNNING %.1f s after start%n",
+            (System.nanoTime() - started) / 1e9);
+      }
       if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
         service.close();
         throw new IllegalStateException("the stream stopped: " + state);

@@ -71,7 +71,9 @@ public final class SampleProducer implements AutoCloseable {
   private void run() {
     final long start = System.nanoTime();
     for (long i = 0; running && (limit <= 0 || i < limit); i++) {
-      pace(start, i);
+      if (!Pacing.awaitTurn(start, i, rate)) {
+        break;
+      }
       if (poisonEvery > 0 && i > 0 && i % poisonEvery == 0) {
         send("poison-" + i, ("not an instruction event #" + i).getBytes(StandardCharsets.UTF_8));
         poison.incrementAndGet();
@@ -95,20 +97,6 @@ public final class SampleProducer implements AutoCloseable {
 
   private void send(final String key, final byte[] value) {
     producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
-  }
-
-  /** Sleeps until record {@code i} is due, so the rate holds whatever send costs. */
-  private void pace(final long start, final long i) {
-    final long due = start + (long) (i * 1e9 / rate);
-    final long wait = due - System.nanoTime();
-    if (wait > 0) {
-      try {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        running = false;
-      }
-    }
   }
 
   public long events() {

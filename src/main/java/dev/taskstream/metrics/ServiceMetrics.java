@@ -71,10 +71,16 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
    */
   public void bind(final EmbeddingEngine engine) {
     FunctionCounter.builder("taskstream.embedded.texts", engine, e -> e.stats().texts())
-        .description("Texts embedded (cache hits included)")
+        .description("Texts embedded by inference (cache hits excluded)")
         .register(registry);
     FunctionCounter.builder("taskstream.embedded.batches", engine, e -> e.stats().batches())
         .description("Inference batches run")
+        .register(registry);
+    FunctionCounter.builder(
+            "taskstream.embedding.lookups",
+            engine,
+            e -> e.stats().cacheHits() + e.stats().cacheMisses())
+        .description("Texts asked of the embedder (cache hits and inference)")
         .register(registry);
     Gauge.builder("taskstream.embedding.cache.hit.rate", engine, e -> e.stats().cacheHitRate())
         .description("Share of texts answered from the embedding cache")

@@ -6,6 +6,14 @@ import java.time.Instant;
 
 /** Builds dead letters: where a record came from, at which stage it failed, and why. */
 final class DeadLetters {
+  /**
+   * The most value bytes a dead letter keeps. Producers and brokers refuse records over 1 MiB by
+   * default: a dead letter carrying a whole oversized input (a 1 MB text) could not be written, and
+   * the stream thread would fail on the same record after every restart. Half a MiB keeps every
+   * record within the input limits whole.
+   */
+  static final int MAX_VALUE_BYTES = 512 * 1024;
+
   private DeadLetters() {}
 
   /**
@@ -32,15 +40,28 @@ final class DeadLetters {
       final String errorClass,
       final String message,
       final long now) {
+    final byte[] value = origin.value();
+    final boolean cut = value != null && value.length > MAX_VALUE_BYTES;
     return DeadLetter.newBuilder()
         .setTopic(origin.topic())
         .setPartition(origin.partition())
         .setOffset(origin.offset())
         .setKey(origin.key() == null ? null : ByteBuffer.wrap(origin.key()))
-        .setValue(origin.value() == null ? null : ByteBuffer.wrap(origin.value()))
+        .setValue(
+            value == null
+                ? null
+                : ByteBuffer.wrap(value, 0, Math.min(value.length, MAX_VALUE_BYTES)).slice())
         .setStage(stage)
         .setErrorClass(errorClass)
-        .setErrorMessage(message)
+        .setErrorMessage(
+            cut
+                ? message
+                    + " [value truncated: first "
+                    + MAX_VALUE_BYTES
+                    + " of "
+                    + value.length
+                    + " bytes kept]"
+                : message)
         .setTime(Instant.ofEpochMilli(now))
         .build();
   }

@@ -49,15 +49,28 @@ public final class StreamService implements AutoCloseable {
   private final Taxonomy taxonomy;
   private final ServiceMetrics metrics;
   private final ApiServer api;
+  private final StartupTimes startup;
+
+  /**
+   * How long each start-up step took, for the start line: a restart's recovery time is mostly these
+   * plus Kafka Streams' rebalance and state restore.
+   *
+   * @param model taxonomy, routes and the ONNX model loaded
+   * @param topics every output topic checked or created
+   * @param schemas every output schema registered or looked up
+   */
+  public record StartupTimes(Duration model, Duration topics, Duration schemas) {}
 
   private StreamService(
       final EmbeddingEngine engine,
       final KafkaStreams streams,
       final Taxonomy taxonomy,
       final ServiceMetrics metrics,
-      final ApiServer api) {
+      final ApiServer api,
+      final StartupTimes startup) {
     this.engine = engine;
     this.streams = streams;
+    this.startup = startup;
     this.taxonomy = taxonomy;
     this.metrics = metrics;
     this.api = api;
@@ -74,6 +87,7 @@ public final class StreamService implements AutoCloseable {
    *     missing and may not be created
    */
   public static StreamService start(final AppConfig config) throws IOException {
+    final long t0 = System.nanoTime();
     final TaxonomyBundle.Loaded loaded =
         config.taxonomy() == null
             ? TaxonomyBundle.loadDefault()
@@ -85,9 +99,16 @@ public final class StreamService implements AutoCloseable {
     try {
       final EngineTagger tagger =
           new EngineTagger(engine, loaded.head(), loaded.taxonomy(), config.topK());
+      final long t1 = System.nanoTime();
       final Set<String> topics = ensureTopics(config, routes, loaded.taxonomy());
+      final long t2 = System.nanoTime();
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       OutputSchemas.register(registry, outputSchemas(config, topics));
+      final StartupTimes times =
+          new StartupTimes(
+              Duration.ofNanos(t1 - t0),
+              Duration.ofNanos(t2 - t1),
+              Duration.ofNanos(System.nanoTime() - t2));
       api = config.http().enabled() ? ApiServer.bind(config.http()) : null;
       final KafkaStreams streams =
           new KafkaStreams(
@@ -111,7 +132,7 @@ public final class StreamService implements AutoCloseable {
       metrics.bind(streams);
       streams.start();
       final StreamService service =
-          new StreamService(engine, streams, loaded.taxonomy(), metrics, api);
+          new StreamService(engine, streams, loaded.taxonomy(), metrics, api, times);
       if (api != null) {
         api.serve(service.view(config));
       }
@@ -246,6 +267,13 @@ public final class StreamService implements AutoCloseable {
    */
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * @return how long the start-up steps took
+   */
+  public StartupTimes startup() {
+    return startup;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.reliability.BadRecords;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
 import dev.taskstream.stream.serde.FakeRegistry;
 import dev.taskstream.stream.serde.RegistrySettings;
@@ -13,24 +14,16 @@ import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskEntry;
 import dev.taskstream.taxonomy.TaskKey;
 import dev.taskstream.taxonomy.TaskMatch;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -126,51 +119,10 @@ class BadInputTest {
     return events.serializer().serialize("in", event("v", "sort these words"));
   }
 
-  /** Confluent framing around any schema's binary record, registered under another subject. */
-  private byte[] framed(final Schema schema, final GenericRecord record) throws IOException {
-    final int id = client.idFor("other-value", schema);
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0);
-    out.write(ByteBuffer.allocate(4).putInt(id).array());
-    final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
-    enc.flush();
-    return out.toByteArray();
-  }
-
   @Test
   void shouldDeadLetterThirteenKindsOfBadInputAndTagEveryGoodRecordAround() throws IOException {
     // Given a good record before and after each of thirteen bad ones
-    final Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
-    bad.put("not Avro", "{\"text\": \"json, not avro\"}".getBytes(StandardCharsets.UTF_8));
-    final byte[] wrongMagic = valid();
-    wrongMagic[0] = 9;
-    bad.put("wrong magic byte", wrongMagic);
-    final byte[] unknownId = valid();
-    unknownId[4] = 77;
-    bad.put("unknown schema id", unknownId);
-    bad.put("truncated Avro", Arrays.copyOf(valid(), valid().length - 6));
-    bad.put("header only", Arrays.copyOf(valid(), 5));
-    bad.put("null value", null);
-    bad.put("empty text", events.serializer().serialize("in", event("e", "")));
-    bad.put("null text", framed(nullableText(), nullTextRecord()));
-    bad.put("1 MB text", events.serializer().serialize("in", event("m", "a".repeat(1 << 20))));
-    bad.put("invalid UTF-8", invalidUtf8());
-    final Map<String, String> huge = new HashMap<>();
-    for (int i = 0; i < 10_000; i++) {
-      huge.put("k" + i, "v" + i);
-    }
-    bad.put(
-        "huge attributes map",
-        events
-            .serializer()
-            .serialize(
-                "in",
-                InstructionEvent.newBuilder(event("h", "sort this")).setAttributes(huge).build()));
-    bad.put("record of another schema", framed(otherSchema(), otherRecord()));
-    bad.put(
-        "control characters only",
-        events.serializer().serialize("in", event("c", "\u0000\u0007\t ")));
+    final Map<String, byte[]> bad = new BadRecords(client, "in").all();
     goodOne();
     for (final byte[] value : bad.values()) {
       pipe(value);
@@ -215,14 +167,10 @@ class BadInputTest {
     goodOne();
     final SchemaRegistryClient otherProducer =
         new SchemaRegistryClient(RegistrySettings.of(registry.url()));
-    final GenericRecord v2 = nullTextRecord();
+    final GenericRecord v2 = BadRecords.nullTextRecord();
     v2.put("text", "summarize this article");
-    final int otherId = otherProducer.idFor("in-value", nullableText());
-    final byte[] unseen = valid();
-    unseen[1] = (byte) (otherId >>> 24);
-    unseen[2] = (byte) (otherId >>> 16);
-    unseen[3] = (byte) (otherId >>> 8);
-    unseen[4] = (byte) otherId;
+    final int otherId = otherProducer.idFor("in-value", BadRecords.nullableText());
+    final byte[] unseen = BadRecords.withSchemaId(valid(), otherId);
 
     // and the output schemas registered as the service does at start
     OutputSchemas.register(
@@ -272,62 +220,5 @@ class BadInputTest {
               out.add(t);
             });
     return out;
-  }
-
-  /** InstructionEvent as a producer might have it with an optional text. */
-  private static Schema nullableText() {
-    try {
-      final com.fasterxml.jackson.databind.ObjectMapper json =
-          new com.fasterxml.jackson.databind.ObjectMapper();
-      final com.fasterxml.jackson.databind.node.ObjectNode schema =
-          (com.fasterxml.jackson.databind.node.ObjectNode)
-              json.readTree(InstructionEvent.getClassSchema().toString());
-      for (final com.fasterxml.jackson.databind.JsonNode field : schema.get("fields")) {
-        if (field.get("name").asText().equals("text")) {
-          ((com.fasterxml.jackson.databind.node.ObjectNode) field)
-              .set("type", json.readTree("[\"null\", \"string\"]"));
-        }
-      }
-      return new Schema.Parser().parse(schema.toString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static GenericRecord nullTextRecord() {
-    final GenericRecord r = new GenericData.Record(nullableText());
-    r.put("id", "n");
-    r.put("text", null);
-    r.put("attributes", Map.of());
-    return r;
-  }
-
-  /** A valid Avro record whose text bytes are not UTF-8 (0xC3 0x28 is an invalid sequence). */
-  private byte[] invalidUtf8() {
-    final byte[] ok = events.serializer().serialize("in", event("u", "sort zz"));
-    final byte[] out = ok.clone();
-    final byte[] marker = "zz".getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i + 1 < out.length; i++) {
-      if (out[i] == marker[0] && out[i + 1] == marker[1]) {
-        out[i] = (byte) 0xC3;
-        out[i + 1] = (byte) 0x28;
-        return out;
-      }
-    }
-    throw new IllegalStateException("marker not found");
-  }
-
-  private static Schema otherSchema() {
-    return new Schema.Parser()
-        .parse(
-            "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},"
-                + "{\"name\":\"qty\",\"type\":\"int\"}]}");
-  }
-
-  private static GenericRecord otherRecord() {
-    final GenericRecord r = new GenericData.Record(otherSchema());
-    r.put("sku", "A-1");
-    r.put("qty", 3);
-    return r;
   }
 }

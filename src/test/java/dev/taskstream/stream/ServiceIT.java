@@ -3,49 +3,34 @@ package dev.taskstream.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.cli.Main;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged service ({@code run --config}) on a real broker and registry: topics created or
- * refused at start, a taxonomy for another model refused, SIGTERM, and crashes (SIGKILL) mid-batch
- * with nothing lost or duplicated.
+ * The service's start on a real broker and registry: topics created or refused, a taxonomy for
+ * another model refused. (Crashes, SIGTERM and other faults: {@code ReliabilityIT}.)
  */
 class ServiceIT {
   private static LiveCluster cluster;
-  private static List<String> texts;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = LiveCluster.start();
-    texts = EvalData.loadTexts(EvalData.SAMPLE);
   }
 
   @AfterAll
@@ -137,102 +122,5 @@ class ServiceIT {
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .contains("model is 'all-minilm-l6-v2-q'")
         .contains("rebuild it with build-taxonomy");
-  }
-
-  @Test
-  void shouldLoseAndDuplicateNothingUnderExactlyOnceWhenKilledMidBatch() throws Exception {
-    final Result r = crashRun("crash-eos", "exactly_once_v2", 1_500, 3);
-    assertThat(r.tagged()).hasSize(1_500).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-    assertThat(r.routed()).hasSize(1_500).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-    assertThat(r.exitOnSigterm()).isEqualTo(143);
-    assertThat(r.log()).contains("taskstream: stopped (stream closed, then the embedder)");
-  }
-
-  @Test
-  void shouldLoseNothingUnderAtLeastOnceWhenKilledMidBatch() throws Exception {
-    final Result r = crashRun("crash-alos", "at_least_once", 1_000, 2);
-    assertThat(r.tagged()).hasSize(1_000).allSatisfy((id, n) -> assertThat(n).isPositive());
-    assertThat(r.routed()).hasSize(1_000);
-    System.out.printf(
-        "at_least_once after 2 kills: %d duplicates in tagged%n",
-        r.tagged().values().stream().mapToInt(n -> n - 1).sum());
-  }
-
-  private record Result(
-      Map<String, Integer> tagged, Map<String, Integer> routed, int exitOnSigterm, String log) {}
-
-  /**
-   * Given the service as a child JVM, When events stream in while it is SIGKILLed {@code kills}
-   * times at random moments and restarted, Then the output is counted per id.
-   */
-  private Result crashRun(
-      final String app, final String guarantee, final int events, final int kills)
-      throws Exception {
-    final Path config = config(app, guarantee, "");
-    final Path log = dir.resolve(app + ".log");
-    final Random random = new Random(42);
-    createInput(app + ".in");
-    final Thread producing = new Thread(() -> produce(app + ".in", events));
-    ServiceProcess service = ServiceProcess.start(config, log);
-    producing.start();
-    for (int k = 0; k < kills; k++) {
-      Thread.sleep(6_000 + random.nextInt(6_000));
-      service.kill();
-      service = ServiceProcess.start(config, log);
-    }
-    producing.join();
-    final OutputTopics output =
-        new OutputTopics(cluster.kafka().bootstrapServers(), cluster.registry());
-    final Map<String, Integer> tagged = output.countIds(List.of(app + ".tagged"), events);
-    final Map<String, Integer> routed =
-        output.countIds(
-            Pattern.compile("task\\..*|" + Pattern.quote(app) + "\\.(novel|unrouted)"), events);
-    final int exit = service.terminate(Duration.ofSeconds(60));
-    return new Result(tagged, filter(routed, app), exit, service.log());
-  }
-
-  /** Routed per-task topics are shared by every app in this cluster: keep this app's ids. */
-  private static Map<String, Integer> filter(final Map<String, Integer> counts, final String app) {
-    counts.keySet().removeIf(id -> !id.startsWith(app + "-"));
-    return counts;
-  }
-
-  private static void createInput(final String topic) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers()))) {
-      new TopicPlanner(admin).ensure(Map.of(topic, new TopicSpec(2, (short) 1, Map.of())), true);
-    }
-  }
-
-  private void produce(final String topic, final int events) {
-    final ConfluentAvroSerde<InstructionEvent> serde =
-        new ConfluentAvroSerde<>(cluster.registry(), InstructionEvent.getClassSchema(), false);
-    final Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
-    final String app = topic.substring(0, topic.length() - ".in".length());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < events; i++) {
-        final String id = app + "-" + i;
-        final InstructionEvent e =
-            InstructionEvent.newBuilder()
-                .setId(id)
-                .setText(texts.get(i % texts.size()))
-                .setAttributes(Map.of())
-                .build();
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                id.getBytes(StandardCharsets.UTF_8),
-                serde.serializer().serialize(topic, e)));
-        if (i % 10 == 0) {
-          Thread.sleep(200); // ~50 events/s: the kills land while batches are in flight
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -1,0 +1,188 @@
+package dev.taskstream.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.stream.serde.ConfluentAvroSerde;
+import dev.taskstream.stream.serde.SchemaRegistryClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Thirteen kinds of bad input record for an instruction topic, each as the bytes a broken or
+ * hostile producer would write: the same set for the topology test and the live reliability run.
+ * Schemas the records need (an optional-text producer, another record type) are registered under
+ * another subject, as a second producer would.
+ */
+public final class BadRecords {
+  /** Each foreign schema gets a subject of its own: BACKWARD refuses mixing them in one. */
+  private static final String OTHER_SUBJECT_PREFIX = "bad-records-";
+
+  private final SchemaRegistryClient registry;
+  private final ConfluentAvroSerde<InstructionEvent> events;
+  private final String topic;
+
+  /**
+   * @param registry where the framed records' schemas are registered
+   * @param topic the input topic (its subject holds {@link InstructionEvent})
+   */
+  public BadRecords(final SchemaRegistryClient registry, final String topic) {
+    this.registry = registry;
+    this.events = new ConfluentAvroSerde<>(registry, InstructionEvent.getClassSchema(), false);
+    this.topic = topic;
+  }
+
+  /**
+   * @return kind → record value (null for a null value), in a fixed order
+   */
+  public Map<String, byte[]> all() {
+    final Map<String, byte[]> bad = new LinkedHashMap<>();
+    bad.put("not Avro", "{\"text\": \"json, not avro\"}".getBytes(StandardCharsets.UTF_8));
+    final byte[] wrongMagic = valid();
+    wrongMagic[0] = 9;
+    bad.put("wrong magic byte", wrongMagic);
+    bad.put("unknown schema id", withSchemaId(valid(), 0x4D4D4D));
+    bad.put("truncated Avro", Arrays.copyOf(valid(), valid().length - 6));
+    bad.put("header only", Arrays.copyOf(valid(), 5));
+    bad.put("null value", null);
+    bad.put("empty text", serialize(event("e", "")));
+    bad.put("null text", framed(nullableText(), nullTextRecord()));
+    bad.put("1 MB text", serialize(event("m", "a".repeat(1 << 20))));
+    bad.put("invalid UTF-8", invalidUtf8());
+    bad.put("huge attributes map", serialize(hugeAttributes()));
+    bad.put("record of another schema", framed(otherSchema(), otherRecord()));
+    bad.put("control characters only", serialize(event("c", "\u0000\u0007\t ")));
+    return bad;
+  }
+
+  /**
+   * @param value a Confluent-framed record
+   * @param id the schema id to put in its header
+   * @return a copy carrying {@code id}
+   */
+  public static byte[] withSchemaId(final byte[] value, final int id) {
+    final byte[] out = value.clone();
+    ByteBuffer.wrap(out, 1, 4).putInt(id);
+    return out;
+  }
+
+  /**
+   * @return InstructionEvent as a producer might have it with an optional text
+   */
+  public static Schema nullableText() {
+    try {
+      final ObjectMapper json = new ObjectMapper();
+      final ObjectNode schema =
+          (ObjectNode) json.readTree(InstructionEvent.getClassSchema().toString());
+      for (final JsonNode field : schema.get("fields")) {
+        if (field.get("name").asText().equals("text")) {
+          ((ObjectNode) field).set("type", json.readTree("[\"null\", \"string\"]"));
+        }
+      }
+      return new Schema.Parser().parse(schema.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * @return a record of {@link #nullableText()} whose text is null
+   */
+  public static GenericRecord nullTextRecord() {
+    final GenericRecord r = new GenericData.Record(nullableText());
+    r.put("id", "n");
+    r.put("text", null);
+    r.put("attributes", Map.of());
+    return r;
+  }
+
+  private byte[] valid() {
+    return serialize(event("v", "sort these words"));
+  }
+
+  private byte[] serialize(final InstructionEvent e) {
+    return events.serializer().serialize(topic, e);
+  }
+
+  private static InstructionEvent event(final String id, final String text) {
+    return InstructionEvent.newBuilder().setId(id).setText(text).setAttributes(Map.of()).build();
+  }
+
+  private static InstructionEvent hugeAttributes() {
+    final Map<String, String> huge = new HashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      huge.put("k" + i, "v" + i);
+    }
+    return InstructionEvent.newBuilder(event("h", "sort this")).setAttributes(huge).build();
+  }
+
+  /** Confluent framing around any schema's binary record, registered under another subject. */
+  private byte[] framed(final Schema schema, final GenericRecord record) {
+    return frame(
+        registry.idFor(OTHER_SUBJECT_PREFIX + schema.getName() + "-value", schema), schema, record);
+  }
+
+  /**
+   * What any Confluent-format producer writes: magic byte 0, the 4-byte id, the Avro binary.
+   *
+   * @param id the schema id
+   * @param schema the record's schema
+   * @param record the record
+   * @return the framed bytes
+   */
+  public static byte[] frame(final int id, final Schema schema, final GenericRecord record) {
+    try {
+      final ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(0);
+      out.write(ByteBuffer.allocate(4).putInt(id).array());
+      final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+      new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
+      enc.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A valid Avro record whose text bytes are not UTF-8 (0xC3 0x28 is an invalid sequence). */
+  private byte[] invalidUtf8() {
+    final byte[] out = serialize(event("u", "sort zz"));
+    final byte[] marker = "zz".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + 1 < out.length; i++) {
+      if (out[i] == marker[0] && out[i + 1] == marker[1]) {
+        out[i] = (byte) 0xC3;
+        out[i + 1] = (byte) 0x28;
+        return out;
+      }
+    }
+    throw new IllegalStateException("marker not found");
+  }
+
+  private static Schema otherSchema() {
+    return new Schema.Parser()
+        .parse(
+            "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},"
+                + "{\"name\":\"qty\",\"type\":\"int\"}]}");
+  }
+
+  private static GenericRecord otherRecord() {
+    final GenericRecord r = new GenericData.Record(otherSchema());
+    r.put("sku", "A-1");
+    r.put("qty", 3);
+    return r;
+  }
+}
