@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchStreamCommand.class,
       ProduceCommand.class,
-      ReliabilityCommand.class
+      ReliabilityCommand.class,
+      SelectCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -141,6 +141,53 @@ class MainTest {
   }
 
   @Test
+  void shouldSelectRepresentativeInstructionsAndReportRatioAndCoverage() throws IOException {
+    // Given the bundled sample (200 instructions), When 40 are selected, and then 2 per task
+    final Path all = dir.resolve("kept.jsonl");
+    final Path perTask = dir.resolve("per-task.jsonl");
+    assertThat(Main.run("select", "--in", "builtin:sample", "--k", "40", "--out", all.toString()))
+        .isZero();
+    final String report = lastLine(stderr());
+    assertThat(
+            Main.run(
+                "select",
+                "--in",
+                "builtin:sample",
+                "--k",
+                "2",
+                "--per-task",
+                "--out",
+                perTask.toString()))
+        .isZero();
+    // Then 40 distinct instructions with their tasks are kept and the ratio is reported
+    final ObjectMapper json = new ObjectMapper();
+    final List<JsonNode> kept = Files.readAllLines(all).stream().map(l -> read(json, l)).toList();
+    assertThat(kept).hasSize(40);
+    assertThat(kept.stream().map(n -> n.path("instruction").asText()).distinct()).hasSize(40);
+    assertThat(kept).allSatisfy(n -> assertThat(n.path("task").asText()).contains("|"));
+    assertThat(report).contains("kept 40 of 200 instructions (compression ratio 0.200)");
+    // and per task no assigned task keeps more than two
+    final List<JsonNode> quota =
+        Files.readAllLines(perTask).stream().map(l -> read(json, l)).toList();
+    assertThat(
+            quota.stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        n -> n.path("task").asText(), java.util.stream.Collectors.counting()))
+                .values())
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2L));
+    assertThat(lastLine(stderr())).contains("tasks covered").contains("(1.000)");
+  }
+
+  private static JsonNode read(final ObjectMapper json, final String line) {
+    try {
+      return json.readTree(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void shouldRefuseABlankInstructionNamingItsLine() throws IOException {
     final Path in = dir.resolve("in.jsonl");
     Files.writeString(in, "{\"text\": \"ok\"}\n{\"text\": \"   \"}\n");

@@ -1,0 +1,116 @@
+package dev.taskstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskstream.analytics.compression.KMeansSelector;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyBundle;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code select}: the paper's data selection, k-means over instruction embeddings. */
+@Command(
+    name = "select",
+    mixinStandardHelpOptions = true,
+    description =
+        "Keep K representative instructions: k-means over their (task-head) embeddings, the one"
+            + " nearest each centre; --per-task keeps up to K per assigned task instead. Writes"
+            + " JSONL {instruction, task} and prints the compression ratio and task coverage.")
+final class SelectCommand implements Callable<Integer> {
+  @Option(
+      names = "--in",
+      required = true,
+      paramLabel = "FILE",
+      description = "Instructions: JSONL, an IEB file, or builtin:sample")
+  String in;
+
+  @Option(
+      names = "--k",
+      required = true,
+      description = "Instructions to keep (per task with --per-task)")
+  int k;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.jsonl", description = "Output")
+  Path out;
+
+  @Option(names = "--per-task", description = "A quota of K per assigned task.")
+  boolean perTask;
+
+  @Option(
+      names = "--sample",
+      description = "Most rows k-means fits its centres on. Default: ${DEFAULT-VALUE}")
+  int sample = 20_000;
+
+  @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}")
+  long seed = 7;
+
+  @Mixin EmbedderOptions embedder;
+  @Mixin TaxonomyOption taxonomyOption;
+
+  @Override
+  public Integer call() throws Exception {
+    final List<String> texts = EvalData.loadTexts(in);
+    final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
+    final Taxonomy taxonomy = loaded.taxonomy();
+    final TaskHead head = loaded.head();
+    final float[][] vectors;
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
+      taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
+      vectors = head.applyAll(Progress.embedAll(engine, texts));
+    }
+    final String[] tasks =
+        Arrays.stream(vectors)
+            .map(v -> taxonomy.classify(v, 1).best().task().key())
+            .toArray(String[]::new);
+    System.err.printf(
+        Locale.ROOT,
+        "selecting from %d instructions (k-means, k=%d%s)…%n",
+        texts.size(),
+        k,
+        perTask ? " per task" : "");
+    final KMeansSelector selector = new KMeansSelector(sample, seed);
+    final int[] kept =
+        perTask ? selector.selectPerGroup(vectors, tasks, k) : selector.select(vectors, k);
+    write(texts, tasks, kept);
+    final long allTasks = Arrays.stream(tasks).distinct().count();
+    final long keptTasks = Arrays.stream(kept).mapToObj(i -> tasks[i]).distinct().count();
+    System.err.printf(
+        Locale.ROOT,
+        "kept %d of %d instructions (compression ratio %.3f); tasks covered %d of %d (%.3f) → %s%n",
+        kept.length,
+        texts.size(),
+        kept.length / (double) texts.size(),
+        keptTasks,
+        allTasks,
+        keptTasks / (double) allTasks,
+        out);
+    return 0;
+  }
+
+  private void write(final List<String> texts, final String[] tasks, final int[] kept)
+      throws Exception {
+    final ObjectMapper json = new ObjectMapper();
+    try (BufferedWriter w = Files.newBufferedWriter(out)) {
+      for (final int i : kept) {
+        final Map<String, Object> row = new LinkedHashMap<>();
+        row.put("instruction", texts.get(i));
+        row.put("task", tasks[i]);
+        w.write(json.writeValueAsString(row));
+        w.newLine();
+      }
+    }
+  }
+}
