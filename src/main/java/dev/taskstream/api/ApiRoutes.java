@@ -6,6 +6,7 @@ import dev.taskstream.analytics.AnalyticsQueries;
 import dev.taskstream.analytics.AnalyticsStores;
 import dev.taskstream.analytics.Rows;
 import dev.taskstream.analytics.WindowSpec;
+import dev.taskstream.analytics.compression.CompressionQueries;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ final class ApiRoutes {
       case "/api/stats" -> stats(ex);
       case "/api/drift" -> drift(ex);
       case "/api/novel" -> novel(ex);
+      case "/api/compression" -> compression(ex);
       default -> {
         return false;
       }
@@ -197,6 +199,45 @@ final class ApiRoutes {
             .limit(limit)
             .toList();
     answer(ex, null, new Fanout.Answer<>(items, a.instances(), a.missing()), Map.of());
+  }
+
+  /**
+   * The streaming compression for the whole application: per task seen and kept, the compression
+   * ratio (kept / seen) and coverage (share of the taxonomy's tasks with a kept instruction).
+   */
+  private void compression(final HttpExchange ex) throws IOException {
+    final QueryParams p = params(ex, Set.of("limit", Fanout.LOCAL_ONLY));
+    final CompressionQueries q = view.compression();
+    if (q == null) {
+      throw new BadRequestException("compression is disabled in this service's config");
+    }
+    final int limit = p.limit(50, 5_000);
+    final Fanout.Answer<CompressionQueries.TaskRow> a =
+        p.flag(Fanout.LOCAL_ONLY, "local")
+            ? new Fanout.Answer<>(q.local(), 1, List.of())
+            : fanout.collect(
+                q.hosts(),
+                view.self(),
+                "/api/compression?limit=100000",
+                q::local,
+                CompressionQueries.TaskRow.class);
+    final long seen = a.items().stream().mapToLong(CompressionQueries.TaskRow::seen).sum();
+    final long kept = a.items().stream().mapToLong(CompressionQueries.TaskRow::kept).sum();
+    final long tasksKept = a.items().stream().filter(r -> r.kept() > 0).count();
+    final int tasks = view.tasks().size();
+    final Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("seen", seen);
+    extra.put("kept", kept);
+    extra.put("ratio", seen == 0 ? null : kept / (double) seen);
+    extra.put("tasksKept", tasksKept);
+    extra.put("taxonomyTasks", tasks);
+    extra.put("coverage", tasks == 0 ? null : tasksKept / (double) tasks);
+    final List<CompressionQueries.TaskRow> items =
+        a.items().stream()
+            .sorted(Comparator.comparingLong(CompressionQueries.TaskRow::seen).reversed())
+            .limit(limit)
+            .toList();
+    answer(ex, null, new Fanout.Answer<>(items, a.instances(), a.missing()), extra);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.taskstream.api;
 
 import dev.taskstream.analytics.AnalyticsQueries;
+import dev.taskstream.analytics.compression.CompressionQueries;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,6 +28,13 @@ public interface ServiceView {
    * @return the analytics queries, or null when analytics are disabled
    */
   AnalyticsQueries analytics();
+
+  /**
+   * @return the streaming compression's queries, or null when it is disabled
+   */
+  default CompressionQueries compression() {
+    return null;
+  }
 
   /**
    * @return the Prometheus exposition

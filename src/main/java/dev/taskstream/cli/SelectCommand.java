@@ -1,8 +1,10 @@
 package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskstream.analytics.compression.Dedup;
 import dev.taskstream.analytics.compression.KMeansSelector;
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.embedding.Vectors;
 import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
@@ -11,7 +13,9 @@ import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +31,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Keep K representative instructions: k-means over their (task-head) embeddings, the one"
-            + " nearest each centre; --per-task keeps up to K per assigned task instead. Writes"
-            + " JSONL {instruction, task} and prints the compression ratio and task coverage.")
+            + " nearest each centre; --per-task keeps up to K per assigned task instead; --dedup"
+            + " applies the streaming compression's rule. Writes JSONL {instruction, task} and"
+            + " prints the compression ratio and task coverage.")
 final class SelectCommand implements Callable<Integer> {
   @Option(
       names = "--in",
@@ -48,6 +53,15 @@ final class SelectCommand implements Callable<Integer> {
 
   @Option(names = "--per-task", description = "A quota of K per assigned task.")
   boolean perTask;
+
+  @Option(
+      names = "--dedup",
+      paramLabel = "COSINE",
+      description =
+          "Instead of k-means, the streaming service's rule in input order: drop an instruction"
+              + " whose cosine to a kept one of its task is at least COSINE; keep at most K per"
+              + " task.")
+  Double dedup;
 
   @Option(
       names = "--sample",
@@ -98,6 +112,25 @@ final class SelectCommand implements Callable<Integer> {
         keptTasks / (double) allTasks,
         out);
     return 0;
+  }
+
+  private int[] kmeans(final float[][] vectors, final String[] tasks) {
+    final KMeansSelector selector = new KMeansSelector(sample, seed);
+    return perTask ? selector.selectPerGroup(vectors, tasks, k) : selector.select(vectors, k);
+  }
+
+  /** What the service's compression keeps of this input, read in order on one partition. */
+  private int[] dedup(final float[][] vectors, final String[] tasks) {
+    final Map<String, List<float[]>> exemplars = new HashMap<>();
+    final List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < vectors.length; i++) {
+      final List<float[]> mine = exemplars.computeIfAbsent(tasks[i], t -> new ArrayList<>());
+      if (Dedup.decide(mine, vectors[i], dedup, k) == Dedup.Decision.KEPT) {
+        mine.add(Vectors.normalizeInPlace(vectors[i].clone()));
+        kept.add(i);
+      }
+    }
+    return kept.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private void write(final List<String> texts, final String[] tasks, final int[] kept)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.taskstream.analytics.AnalyticsSettings;
 import dev.taskstream.analytics.WindowSpec;
+import dev.taskstream.analytics.compression.CompressionSettings;
 import dev.taskstream.api.HttpSettings;
 import dev.taskstream.embedding.ExecutionProvider;
 import dev.taskstream.embedding.Pooling;
@@ -45,6 +46,7 @@ import java.util.Set;
  * @param analytics windowed statistics and drift, or null when disabled
  * @param http the API, metrics and dashboard
  * @param limits what an event may hold before it is dead-lettered
+ * @param compression the streaming compression, or null when disabled
  */
 public record AppConfig(
     String applicationId,
@@ -60,7 +62,8 @@ public record AppConfig(
     boolean includeEmbedding,
     AnalyticsSettings analytics,
     HttpSettings http,
-    InputLimits limits) {
+    InputLimits limits,
+    CompressionSettings compression) {
 
   private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -212,7 +215,8 @@ public record AppConfig(
         includeEmbedding,
         analytics,
         http,
-        limits);
+        limits,
+        compression);
   }
 
   /**
@@ -234,7 +238,8 @@ public record AppConfig(
         includeEmbedding,
         analytics,
         http,
-        limits);
+        limits,
+        compression);
   }
 
   /**
@@ -256,7 +261,8 @@ public record AppConfig(
         includeEmbedding,
         analytics,
         newHttp,
-        limits);
+        limits,
+        compression);
   }
 
   /**
@@ -278,15 +284,17 @@ public record AppConfig(
         includeEmbedding,
         newAnalytics,
         http,
-        limits);
+        limits,
+        compression);
   }
 
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
     final Topics topics = topics(root.section("topics"));
     final double novelty = root.decimal("novelty-threshold", 0.5);
+    final String applicationId = root.string("application-id", "taskstream");
     final AppConfig config =
         new AppConfig(
-            root.string("application-id", "taskstream"),
+            applicationId,
             kafka(root.section("kafka"), paths),
             registry(root.section("registry"), paths),
             topics,
@@ -299,7 +307,8 @@ public record AppConfig(
             root.bool("include-embedding", false),
             analytics(root.section("analytics"), topics.input(), novelty),
             http(root.section("http")),
-            limits(root.section("input-limits")));
+            limits(root.section("input-limits")),
+            compression(root.section("compression"), applicationId, topics.input()));
     root.finish();
     return config;
   }
@@ -420,6 +429,19 @@ public record AppConfig(
     d.finish();
     s.finish();
     return enabled ? a : null;
+  }
+
+  private static CompressionSettings compression(
+      final ConfigSection s, final String applicationId, final String input) {
+    final boolean enabled = s.bool("enabled", true);
+    final CompressionSettings c =
+        new CompressionSettings(
+            s.string("candidates-topic", applicationId + "-compression-candidates"),
+            s.string("topic", input + ".compressed"),
+            s.decimal("threshold", 0.95),
+            s.integer("quota", 100));
+    s.finish();
+    return enabled ? c : null;
   }
 
   private static HttpSettings http(final ConfigSection s) {

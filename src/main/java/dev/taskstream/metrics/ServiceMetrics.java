@@ -117,6 +117,15 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   }
 
   @Override
+  public void onCompression(final String decision) {
+    Counter.builder("taskstream.compression")
+        .description("Instructions the streaming compression kept or dropped, by decision")
+        .tag("decision", decision)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
   public void onDeadLetter(final String stage) {
     Counter.builder("taskstream.dead.letters")
         .description("Records sent to the dead-letter topic, by stage")

@@ -77,7 +77,9 @@ final class BrokerProcess implements AutoCloseable {
     process =
         ChildJvm.start(
             "kafka.Kafka",
-            List.of("-Xmx512m"),
+            // Kafka's own default heap: ~2,000 partitions (every task topic of every scenario)
+            // exhausted 512 MB. Exit on OOM rather than limp on, so a scenario fails at once.
+            List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"),
             List.of(properties.toString()),
             dir.resolve("broker.log"));
     final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

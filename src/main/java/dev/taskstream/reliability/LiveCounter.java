@@ -160,6 +160,15 @@ final class LiveCounter implements AutoCloseable {
   }
 
   /**
+   * Waits until {@code ids} distinct ids were tagged, and not a moment longer (for timing).
+   *
+   * @return true when they came within the limit
+   */
+  boolean awaitTagged(final long ids, final Duration limit) {
+    return await(() -> distinctTagged() >= ids, limit);
+  }
+
+  /**
    * Waits until {@code ids} distinct ids were tagged and {@code dead} dead letters read, then a
    * little longer to catch late duplicates.
    *

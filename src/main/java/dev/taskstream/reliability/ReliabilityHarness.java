@@ -331,7 +331,12 @@ public final class ReliabilityHarness implements AutoCloseable {
     final long start = System.nanoTime();
     final int from = run.counter.distinctTagged();
     awaitTagged(run, CALIBRATION_EVENTS);
-    return (CALIBRATION_EVENTS - from) / ((System.nanoTime() - start) / 1e9);
+    final double rate = (CALIBRATION_EVENTS - from) / ((System.nanoTime() - start) / 1e9);
+    if (!(rate > 0)) {
+      throw new IllegalStateException(
+          "could not time the service: it tagged the whole burst before the timing began");
+    }
+    return rate;
   }
 
   private Duration awaitRecovery(final ScenarioRun run, final Instant fault, final String what) {
@@ -349,7 +354,7 @@ public final class ReliabilityHarness implements AutoCloseable {
   }
 
   private static void awaitTagged(final ScenarioRun run, final int ids) {
-    if (!run.counter.awaitAll(ids, 0, ScenarioRun.READY_TIMEOUT)) {
+    if (!run.counter.awaitTagged(ids, ScenarioRun.READY_TIMEOUT)) {
       throw new IllegalStateException(
           "only " + run.counter.distinctTagged() + " of " + ids + " ids tagged; see " + run.log());
     }

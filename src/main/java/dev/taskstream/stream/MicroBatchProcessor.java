@@ -41,6 +41,7 @@ final class MicroBatchProcessor
   static final String STORE = "batch-buffer";
   static final String TO_TAGGED = "tagged-sink";
   static final String TO_ROUTED = "route-sink";
+  static final String TO_COMPRESSION = "compression-candidates-sink";
   static final String TO_DEAD_LETTERS = DeserializeProcessor.TO_DEAD_LETTERS;
 
   private final Tagger tagger;
@@ -53,14 +54,17 @@ final class MicroBatchProcessor
   private long oldestAt = -1;
   private final LongSupplier wallClock;
   private final StreamObserver observer;
+  private final boolean compress;
 
   MicroBatchProcessor(
       final Tagger tagger,
       final StreamSettings settings,
       final Serde<InstructionEvent> stateSerde,
       final LongSupplier wallClock,
-      final StreamObserver observer) {
+      final StreamObserver observer,
+      final boolean compress) {
     this.wallClock = wallClock;
+    this.compress = compress;
     this.observer = observer;
     this.tagger = tagger;
     this.settings = settings;
@@ -217,6 +221,16 @@ final class MicroBatchProcessor
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
     context.forward(out, TO_TAGGED);
     context.forward(out, TO_ROUTED);
+    if (compress && t.vector() != null) {
+      // Keyed by task: the compression's exemplars of one task live in one partition.
+      final TaggedInstruction candidate =
+          tagged.getEmbedding() != null
+              ? tagged
+              : TaggedInstruction.newBuilder(tagged).setEmbedding(floats(t.vector())).build();
+      context.forward(
+          new Record<String, SpecificRecord>(tagged.getTaskKey(), candidate, timestamp),
+          TO_COMPRESSION);
+    }
   }
 
   private static List<Float> floats(final float[] vector) {

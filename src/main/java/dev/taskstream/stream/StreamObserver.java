@@ -26,4 +26,9 @@ public interface StreamObserver {
    * @param stage where the record failed (deserialize, validate, embed)
    */
   default void onDeadLetter(final String stage) {}
+
+  /**
+   * @param decision what the streaming compression did with an instruction (kept, duplicate, quota)
+   */
+  default void onCompression(final String decision) {}
 }

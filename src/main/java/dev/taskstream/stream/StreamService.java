@@ -3,6 +3,7 @@ package dev.taskstream.stream;
 import dev.taskstream.analytics.AnalyticsQueries;
 import dev.taskstream.analytics.AnalyticsSettings;
 import dev.taskstream.analytics.AnalyticsTopology;
+import dev.taskstream.analytics.compression.CompressionQueries;
 import dev.taskstream.api.ApiServer;
 import dev.taskstream.api.ServiceView;
 import dev.taskstream.avro.InstructionEvent;
@@ -174,7 +175,7 @@ public final class StreamService implements AutoCloseable {
         tagger,
         inputDeserializer(config, registry),
         out,
-        new TopologyFactory.Extras(analytics, metrics));
+        new TopologyFactory.Extras(analytics, metrics, config.compression()));
   }
 
   /** Every topic the service writes, with its schema; the rest of the checked topics are tagged. */
@@ -185,6 +186,10 @@ public final class StreamService implements AutoCloseable {
       out.put(topic, TaggedInstruction.getClassSchema());
     }
     out.remove(config.topics().input());
+    if (config.compression() != null) {
+      // Internal, plain Avro binary: written and read by this build only, no registry.
+      out.remove(config.compression().candidatesTopic());
+    }
     out.put(config.topics().deadLetters(), dev.taskstream.avro.DeadLetter.getClassSchema());
     if (config.analytics() != null) {
       out.put(
@@ -212,6 +217,8 @@ public final class StreamService implements AutoCloseable {
   private ServiceView view(final AppConfig config) {
     final AnalyticsQueries queries =
         config.analytics() == null ? null : new AnalyticsQueries(streams, config.analytics());
+    final CompressionQueries compression =
+        config.compression() == null ? null : new CompressionQueries(streams);
     final Map<String, String> tasks = new LinkedHashMap<>();
     taxonomy.tasks().forEach(t -> tasks.put(t.key(), t.name()));
     final Map<String, Object> info = new LinkedHashMap<>();
@@ -248,6 +255,11 @@ public final class StreamService implements AutoCloseable {
       @Override
       public AnalyticsQueries analytics() {
         return queries;
+      }
+
+      @Override
+      public CompressionQueries compression() {
+        return compression;
       }
 
       @Override
@@ -329,6 +341,10 @@ public final class StreamService implements AutoCloseable {
     if (config.analytics() != null) {
       wanted.put(config.analytics().statsTopic(), t.spec());
       wanted.put(config.analytics().alertsTopic(), t.spec());
+    }
+    if (config.compression() != null) {
+      wanted.put(config.compression().candidatesTopic(), t.spec());
+      wanted.put(config.compression().topic(), t.spec());
     }
     routes
         .topicsFor(taxonomy.tasks().stream().map(TaskEntry::key).toList(), t.spec())

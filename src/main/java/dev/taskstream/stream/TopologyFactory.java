@@ -1,7 +1,10 @@
 package dev.taskstream.stream;
 
 import dev.taskstream.analytics.AnalyticsTopology;
+import dev.taskstream.analytics.compression.CompressionProcessor;
+import dev.taskstream.analytics.compression.CompressionSettings;
 import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.stream.serde.AvroBinarySerde;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -41,11 +44,18 @@ public final class TopologyFactory {
    * What a service adds to the core topology.
    *
    * @param analytics the analytics sub-topology, or null for none
-   * @param observer told about batches, tags and dead letters (metrics)
+   * @param observer told about batches, tags, dead letters and compression (metrics)
+   * @param compression the streaming compression, or null for none
    */
-  public record Extras(AnalyticsTopology analytics, StreamObserver observer) {
-    /** No analytics, no observer. */
-    public static final Extras NONE = new Extras(null, StreamObserver.NONE);
+  public record Extras(
+      AnalyticsTopology analytics, StreamObserver observer, CompressionSettings compression) {
+    /** No analytics, no observer, no compression. */
+    public static final Extras NONE = new Extras(null, StreamObserver.NONE, null);
+
+    /** Analytics and an observer, no compression. */
+    public Extras(final AnalyticsTopology analytics, final StreamObserver observer) {
+      this(analytics, observer, null);
+    }
   }
 
   /**
@@ -110,7 +120,14 @@ public final class TopologyFactory {
         "instructions");
     topology.addProcessor(
         DeserializeProcessor.TO_BATCH,
-        () -> new MicroBatchProcessor(tagger, settings, state, wallClock, extras.observer()),
+        () ->
+            new MicroBatchProcessor(
+                tagger,
+                settings,
+                state,
+                wallClock,
+                extras.observer(),
+                extras.compression() != null),
         "deserialize");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -135,6 +152,59 @@ public final class TopologyFactory {
         outputSerializer,
         "deserialize",
         DeserializeProcessor.TO_BATCH);
+    if (extras.compression() != null) {
+      addCompression(topology, settings, extras, outputSerializer);
+    }
     return topology;
+  }
+
+  /**
+   * Batch → internal candidates topic keyed by task (with vectors, plain Avro binary: the same
+   * build writes and reads it) → the compression's dedup against its exemplar store → the
+   * compressed topic. The hop through a topic is what puts each task's exemplars in one place.
+   */
+  private static void addCompression(
+      final Topology topology,
+      final StreamSettings settings,
+      final Extras extras,
+      final Serializer<SpecificRecord> outputSerializer) {
+    final CompressionSettings c = extras.compression();
+    final Serde<TaggedInstruction> candidates =
+        AvroBinarySerde.of(TaggedInstruction.getClassSchema());
+    topology.addSink(
+        MicroBatchProcessor.TO_COMPRESSION,
+        c.candidatesTopic(),
+        Serdes.String().serializer(),
+        (topic, record) -> candidates.serializer().serialize(topic, (TaggedInstruction) record),
+        DeserializeProcessor.TO_BATCH);
+    topology.addSource(
+        "compression-candidates",
+        Serdes.String().deserializer(),
+        candidates.deserializer(),
+        c.candidatesTopic());
+    topology.addProcessor(
+        "compress",
+        () ->
+            new CompressionProcessor(
+                c, settings.includeEmbedding(), d -> extras.observer().onCompression(d.label())),
+        "compression-candidates");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CompressionProcessor.EXEMPLARS),
+            Serdes.String(),
+            Serdes.ByteArray()),
+        "compress");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CompressionProcessor.COUNTS),
+            Serdes.String(),
+            Serdes.ByteArray()),
+        "compress");
+    topology.addSink(
+        CompressionProcessor.TO_COMPRESSED,
+        c.topic(),
+        Serdes.String().serializer(),
+        outputSerializer,
+        "compress");
   }
 }

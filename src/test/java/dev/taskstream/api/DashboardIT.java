@@ -123,7 +123,9 @@ class DashboardIT {
         false,
         c.analytics(),
         c.http(),
-        c.limits());
+        c.limits(),
+        new dev.taskstream.analytics.compression.CompressionSettings(
+            "dashboard-it" + "-compression-candidates", "dashboard-it" + ".compressed", 0.95, 100));
   }
 
   @AfterAll
@@ -166,15 +168,29 @@ class DashboardIT {
     throw new AssertionError("no drift reports within 120 s");
   }
 
+  /** A stats query over windows that started at least 20 s ago, once it has rows. */
+  private String awaitClosedStats() throws Exception {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      final String closed =
+          "/api/stats?window=5s&from=0&to=" + (System.currentTimeMillis() - 20_000);
+      if (get(first, closed).get("items").size() > 0 || System.nanoTime() > deadline) {
+        return closed;
+      }
+      Thread.sleep(500);
+    }
+  }
+
   @Test
   void shouldAnswerForTheWholeApplicationFromEitherInstance() throws Exception {
     // Given both instances running and two 5 s windows closed
     awaitDrift();
     assertThat(first.state()).isEqualTo(KafkaStreams.State.RUNNING);
 
-    // When both are asked for the same closed windows and the recent novel instructions
-    final long now = System.currentTimeMillis();
-    final String closed = "/api/stats?window=5s&from=0&to=" + (now - 20_000);
+    // When both are asked for the same closed windows (started 20 s ago or more, long closed:
+    // waited for, since a loaded machine may have closed only the latest ones yet) and the recent
+    // novel instructions
+    final String closed = awaitClosedStats();
     final JsonNode a = get(first, closed);
     final JsonNode b = get(second, closed);
     final JsonNode novelA = get(first, "/api/novel?limit=1000");

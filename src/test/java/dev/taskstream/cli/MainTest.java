@@ -177,6 +177,31 @@ class MainTest {
                 .values())
         .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2L));
     assertThat(lastLine(stderr())).contains("tasks covered").contains("(1.000)");
+    // and the streaming rule keeps every task at least once, at most 3 times, fewer than all
+    final Path deduped = dir.resolve("dedup.jsonl");
+    assertThat(
+            Main.run(
+                "select",
+                "--in",
+                "builtin:sample",
+                "--dedup",
+                "0.9",
+                "--k",
+                "3",
+                "--out",
+                deduped.toString()))
+        .isZero();
+    final List<JsonNode> dedup =
+        Files.readAllLines(deduped).stream().map(l -> read(json, l)).toList();
+    assertThat(dedup).hasSizeLessThan(200);
+    assertThat(
+            dedup.stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        n -> n.path("task").asText(), java.util.stream.Collectors.counting()))
+                .values())
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3L));
+    assertThat(lastLine(stderr())).contains("(1.000)");
   }
 
   private static JsonNode read(final ObjectMapper json, final String line) {

@@ -166,7 +166,9 @@ class ScaleOutIT {
             false,
             null,
             base.http(),
-            base.limits())
+            base.limits(),
+            new dev.taskstream.analytics.compression.CompressionSettings(
+                app + "-compression-candidates", app + ".compressed", 0.95, 100))
         .withHttp(base.http().withPort(0));
   }
 

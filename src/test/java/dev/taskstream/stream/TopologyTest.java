@@ -382,8 +382,8 @@ class TopologyTest {
   @Test
   void shouldMatchTheTopologyDescriptionKeptInTheRepository() throws IOException {
     // Given the service's whole topology: the core and the analytics with the default windows
-    final AnalyticsSettings analytics =
-        AppConfig.forCluster("k:9092", "http://r", Path.of("state")).analytics();
+    final AppConfig defaults = AppConfig.forCluster("k:9092", "http://r", Path.of("state"));
+    final AnalyticsSettings analytics = defaults.analytics();
     final ConfluentAvroSerde<SpecificRecord> out =
         new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
     final String described =
@@ -403,7 +403,8 @@ class TopologyTest {
                             .deserializer(),
                         out.serializer(),
                         task -> null),
-                    StreamObserver.NONE))
+                    StreamObserver.NONE,
+                    defaults.compression()))
             .describe()
             .toString();
     // Then it is the description kept in the repository
