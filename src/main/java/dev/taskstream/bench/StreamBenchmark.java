@@ -5,6 +5,7 @@ import dev.taskstream.config.AppConfig;
 import dev.taskstream.config.EmbedderConfig;
 import dev.taskstream.demo.ApicurioRegistry;
 import dev.taskstream.demo.EmbeddedBroker;
+import dev.taskstream.demo.Pacing;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.stream.BatchSettings;
 import dev.taskstream.stream.StreamService;
@@ -174,7 +175,9 @@ public final class StreamBenchmark {
                   new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 final long start = System.nanoTime();
                 for (int i = 0; i < events.size(); i++) {
-                  pace(start, i, rate);
+                  if (rate > 0) {
+                    Pacing.awaitTurn(start, i, rate);
+                  }
                   producer.send(
                       new ProducerRecord<>(
                           config.topics().input(),
@@ -201,20 +204,6 @@ public final class StreamBenchmark {
       throw new IllegalStateException("only " + seen + " of " + events.size() + " came out");
     }
     return latencies;
-  }
-
-  private static void pace(final long start, final int i, final double rate) {
-    if (rate <= 0) {
-      return;
-    }
-    final long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
-    if (wait > 0) {
-      try {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static KafkaConsumer<byte[], byte[]> routedConsumer(final String bootstrap) {

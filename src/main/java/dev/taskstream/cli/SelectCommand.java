@@ -71,6 +71,12 @@ final class SelectCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}")
   long seed = 7;
 
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Keep the encoder's vectors here for the next run on the same texts")
+  Path cache;
+
   @Mixin EmbedderOptions embedder;
   @Mixin TaxonomyOption taxonomyOption;
 
@@ -83,7 +89,11 @@ final class SelectCommand implements Callable<Integer> {
     final float[][] vectors;
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
-      vectors = head.applyAll(Progress.embedAll(engine, texts));
+      vectors =
+          head.applyAll(
+              cache == null
+                  ? Progress.embedAll(engine, texts)
+                  : VectorCache.embed(engine, texts, cache));
     }
     final String[] tasks =
         Arrays.stream(vectors)
@@ -91,13 +101,12 @@ final class SelectCommand implements Callable<Integer> {
             .toArray(String[]::new);
     System.err.printf(
         Locale.ROOT,
-        "selecting from %d instructions (k-means, k=%d%s)…%n",
+        "selecting from %d instructions (%s)…%n",
         texts.size(),
-        k,
-        perTask ? " per task" : "");
-    final KMeansSelector selector = new KMeansSelector(sample, seed);
-    final int[] kept =
-        perTask ? selector.selectPerGroup(vectors, tasks, k) : selector.select(vectors, k);
+        dedup != null
+            ? "dedup at cosine " + dedup + ", quota " + k + " per task"
+            : "k-means, k=" + k + (perTask ? " per task" : ""));
+    final int[] kept = dedup != null ? dedup(vectors, tasks) : kmeans(vectors, tasks);
     write(texts, tasks, kept);
     final long allTasks = Arrays.stream(tasks).distinct().count();
     final long keptTasks = Arrays.stream(kept).mapToObj(i -> tasks[i]).distinct().count();

@@ -14,9 +14,9 @@ import smile.math.MathEx;
 /**
  * The paper's data selection: k-means over instruction embeddings, keeping the instruction nearest
  * each centre, so the kept set covers the spread of tasks with one representative per region.
- * Centres are fitted on a sample of at most {@code sample} rows (Lloyd's cost grows with rows ×
- * centres; twenty rows per centre place them as well), then every row competes to be its centre's
- * nearest.
+ * Centres are fitted on a random sample of {@code sample} rows, or twenty per centre when k needs
+ * more (Lloyd's cost grows with rows × centres, and that many place them as well), then every row
+ * competes to be its centre's nearest.
  */
 public final class KMeansSelector {
   private static final int MAX_ITER = 25;
@@ -27,7 +27,7 @@ public final class KMeansSelector {
   private final long seed;
 
   /**
-   * @param sample most rows the centres are fitted on (at least 20 per centre are used)
+   * @param sample rows the centres are fitted on (at least 20 per centre)
    * @param seed for the sample and k-means++ seeding
    */
   public KMeansSelector(final int sample, final long seed) {
