@@ -107,10 +107,14 @@ final class ReliabilityCommand implements Callable<Integer> {
     final List<ScenarioResult> rows = new ArrayList<>();
     try (ReliabilityHarness harness =
         ReliabilityHarness.start(settings, ApicurioRegistry.buildDirectory(), System.err)) {
+      // Ctrl-C or SIGTERM mid-scenario: stop the children (service, registries, broker) too.
+      final Thread hook = new Thread(harness::close, "reliability-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
       for (final Scenario s : chosen) {
         rows.add(harness.run(s));
         System.err.println("  " + rows.get(rows.size() - 1).row());
       }
+      Runtime.getRuntime().removeShutdownHook(hook);
     }
     print(rows);
     final List<String> failed =

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Runs the service through faults and counts what came out: a real KRaft broker as a child JVM (so
@@ -31,6 +32,9 @@ public final class ReliabilityHarness implements AutoCloseable {
   private final BrokerProcess broker;
   private final ApicurioRegistry apicurio;
   private final SchemaRegistryClient registry;
+
+  /** What scenarios started (services, a registry), for {@link #close} from a shutdown hook. */
+  private final List<AutoCloseable> started = new CopyOnWriteArrayList<>();
 
   /**
    * What the scenarios do.
@@ -133,12 +137,13 @@ public final class ReliabilityHarness implements AutoCloseable {
         .app("rel-" + scenario.label())
         .cluster(broker.bootstrapServers(), apicurio.ccompatUrl(), registry)
         .texts(settings.texts())
-        .heap(settings.heap());
+        .heap(settings.heap())
+        .onStart(this::track);
   }
 
   /** SIGKILL at random moments while events stream in; each restart resumes on its state. */
   private ScenarioResult crash(final Scenario scenario, final String guarantee) throws Exception {
-    try (ScenarioRun run = base(scenario).guarantee(guarantee).start()) {
+    try (ScenarioRun run = track(base(scenario).guarantee(guarantee).start())) {
       run.source.send(settings.events(), settings.rate());
       final Random random = new Random(settings.seed());
       final List<Duration> recoveries = new ArrayList<>();
@@ -181,7 +186,7 @@ public final class ReliabilityHarness implements AutoCloseable {
   private ScenarioResult brokerRestart(final Scenario scenario) throws Exception {
     final Duration downtime = settings.brokerDowntime();
     final int events = (int) (settings.rate() * (downtime.toSeconds() + 30));
-    try (ScenarioRun run = base(scenario).start()) {
+    try (ScenarioRun run = track(base(scenario).start())) {
       run.source.send(events, settings.rate());
       Thread.sleep(10_000);
       broker.stop();
@@ -211,14 +216,15 @@ public final class ReliabilityHarness implements AutoCloseable {
   private ScenarioResult registryOutage(final Scenario scenario) throws Exception {
     final int before = 100;
     final int during = 300;
-    final ApicurioRegistry own = ApicurioRegistry.startAny(buildDir);
+    final ApicurioRegistry own = track(ApicurioRegistry.startAny(buildDir));
     try (ScenarioRun run =
-        base(scenario)
-            .cluster(
-                broker.bootstrapServers(),
-                own.ccompatUrl(),
-                new SchemaRegistryClient(RegistrySettings.of(own.ccompatUrl())))
-            .start()) {
+        track(
+            base(scenario)
+                .cluster(
+                    broker.bootstrapServers(),
+                    own.ccompatUrl(),
+                    new SchemaRegistryClient(RegistrySettings.of(own.ccompatUrl())))
+                .start())) {
       run.source.send(before, settings.rate());
       run.source.await();
       awaitTagged(run, before);
@@ -254,7 +260,7 @@ public final class ReliabilityHarness implements AutoCloseable {
 
   /** Thirteen kinds of bad record between good ones, and a burst of identical texts. */
   private ScenarioResult badInput(final Scenario scenario) throws Exception {
-    try (ScenarioRun run = base(scenario).start()) {
+    try (ScenarioRun run = track(base(scenario).start())) {
       final Map<String, byte[]> bad = new BadRecords(registry, run.topics.input()).all();
       int good = 0;
       run.source.sendNow(settings.texts().get(good++));
@@ -284,7 +290,7 @@ public final class ReliabilityHarness implements AutoCloseable {
    * stays under its bound, batches under their limit, and the backlog drains afterwards.
    */
   private ScenarioResult overload(final Scenario scenario) throws Exception {
-    try (ScenarioRun run = base(scenario).start()) {
+    try (ScenarioRun run = track(base(scenario).start())) {
       final double throughput = calibrate(run);
       final double rate = throughput * settings.overloadFactor();
       final int events = (int) Math.ceil(rate * settings.overloadFor().toMillis() / 1000.0);
@@ -370,6 +376,11 @@ public final class ReliabilityHarness implements AutoCloseable {
     }
   }
 
+  private <T extends AutoCloseable> T track(final T resource) {
+    started.add(resource);
+    return resource;
+  }
+
   private static Duration max(final List<Duration> ds) {
     return ds.stream().max(Duration::compareTo).orElse(null);
   }
@@ -383,8 +394,19 @@ public final class ReliabilityHarness implements AutoCloseable {
     return d == null ? Double.NaN : d.toMillis() / 1000.0;
   }
 
+  /**
+   * Stops whatever a scenario left running, then the registry and the broker. Safe to call again
+   * and from a shutdown hook while a scenario runs (Ctrl-C leaves no child process behind).
+   */
   @Override
   public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        progress.println("  could not stop " + started.get(i) + ": " + e.getMessage());
+      }
+    }
     try {
       apicurio.close();
     } finally {

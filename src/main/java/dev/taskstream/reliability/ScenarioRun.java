@@ -42,10 +42,16 @@ final class ScenarioRun implements AutoCloseable {
     this.config = writeConfig(b);
     createInput(b.bootstrap, topics.input());
     this.service = ServiceChild.start(config, httpPort, heap, log);
-    service.awaitReady(READY_TIMEOUT);
-    this.counter = new LiveCounter(b.bootstrap, topics);
-    this.source =
-        new EventSource(b.bootstrap, b.registry, topics.input(), topics.idPrefix(), b.texts);
+    b.onStart.accept(service); // known to the harness's shutdown hook from its first moment
+    try {
+      service.awaitReady(READY_TIMEOUT);
+      this.counter = new LiveCounter(b.bootstrap, topics);
+      this.source =
+          new EventSource(b.bootstrap, b.registry, topics.input(), topics.idPrefix(), b.texts);
+    } catch (RuntimeException | InterruptedException e) {
+      service.close(); // a half-built run must not leave its service running
+      throw e;
+    }
   }
 
   static Builder builder() {
@@ -150,6 +156,7 @@ final class ScenarioRun implements AutoCloseable {
     private SchemaRegistryClient registry;
     private List<String> texts;
     private String heap = "768m";
+    private java.util.function.Consumer<AutoCloseable> onStart = child -> {};
 
     Builder dir(final Path d) {
       this.dir = d;
@@ -180,6 +187,12 @@ final class ScenarioRun implements AutoCloseable {
 
     Builder heap(final String h) {
       this.heap = h;
+      return this;
+    }
+
+    /** Told about the service child as soon as it is started, before it is ready. */
+    Builder onStart(final java.util.function.Consumer<AutoCloseable> listener) {
+      this.onStart = listener;
       return this;
     }
 
