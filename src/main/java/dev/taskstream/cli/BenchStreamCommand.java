@@ -3,8 +3,6 @@ package dev.taskstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskstream.bench.StreamBenchmark;
 import dev.taskstream.evaluation.EvalData;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,8 +21,6 @@ import picocli.CommandLine.Option;
             + " texts/s on the same texts, model and batch size, measured before and after; prints"
             + " the ratio.")
 final class BenchStreamCommand implements Callable<Integer> {
-  private static final Path IEB_UNLABELLED = Path.of("../shared/ieb/eft_train_unsup.json");
-
   @Option(names = "--events", description = "Events to stream. Default: ${DEFAULT-VALUE}")
   int events = 2_000;
 
@@ -48,10 +44,7 @@ final class BenchStreamCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    final String source =
-        textsFile != null
-            ? textsFile
-            : Files.isRegularFile(IEB_UNLABELLED) ? IEB_UNLABELLED.toString() : EvalData.SAMPLE;
+    final String source = StreamTexts.source(textsFile);
     final List<String> all = EvalData.loadTexts(source);
     final List<String> texts =
         all.size() >= events

@@ -26,8 +26,6 @@ import picocli.CommandLine.Option;
             + " fault scenarios, and prints a table: events in, tagged, dead-lettered, lost,"
             + " duplicated, recovery time.")
 final class ReliabilityCommand implements Callable<Integer> {
-  private static final Path IEB_UNLABELLED = Path.of("../shared/ieb/eft_train_unsup.json");
-
   @Option(
       names = "--scenario",
       split = ",",
@@ -93,7 +91,7 @@ final class ReliabilityCommand implements Callable<Integer> {
     final ReliabilityHarness.Settings settings =
         new ReliabilityHarness.Settings(
             workDir != null ? workDir : Files.createTempDirectory("taskstream-reliability"),
-            EvalData.loadTexts(textsSource()),
+            EvalData.loadTexts(StreamTexts.source(textsFile)),
             events,
             kills,
             rate,
@@ -135,13 +133,6 @@ final class ReliabilityCommand implements Callable<Integer> {
     if (LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger l) {
       l.setLevel(ch.qos.logback.classic.Level.ERROR);
     }
-  }
-
-  private String textsSource() {
-    if (textsFile != null) {
-      return textsFile;
-    }
-    return Files.isRegularFile(IEB_UNLABELLED) ? IEB_UNLABELLED.toString() : EvalData.SAMPLE;
   }
 
   private void print(final List<ScenarioResult> rows) throws Exception {

@@ -20,6 +20,8 @@ final class ServiceChild implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern HEAP =
       Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)$");
+  private static final Pattern LARGEST_BATCH =
+      Pattern.compile("(?m)^taskstream_batch_size_max ([0-9.eE+]+)$");
 
   private final ChildJvm process;
   private final int port;
@@ -76,10 +78,7 @@ final class ServiceChild implements AutoCloseable {
   /** The largest micro-batch flushed so far, from /metrics. */
   long largestBatch() {
     final String metrics = get("/metrics");
-    final Matcher m =
-        metrics == null
-            ? null
-            : Pattern.compile("(?m)^taskstream_batch_size_max ([0-9.eE+]+)$").matcher(metrics);
+    final Matcher m = metrics == null ? null : LARGEST_BATCH.matcher(metrics);
     return m != null && m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
