@@ -7,6 +7,10 @@ import dev.taskstream.analytics.AnalyticsStores;
 import dev.taskstream.analytics.Rows;
 import dev.taskstream.analytics.WindowSpec;
 import dev.taskstream.analytics.compression.CompressionQueries;
+import dev.taskstream.analytics.discovery.EmergingQueries;
+import dev.taskstream.stream.TaxonomyPublisher;
+import dev.taskstream.taxonomy.LiveTaxonomy;
+import dev.taskstream.taxonomy.TaskChange;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +35,11 @@ final class ApiRoutes {
           KafkaStreams.State.NOT_RUNNING,
           KafkaStreams.State.PENDING_SHUTDOWN);
 
+  /** Paths under this change the taxonomy, and take POST. */
+  static final String CHANGES = "/api/taxonomy/";
+
+  private static final java.time.Duration APPLY_WAIT = java.time.Duration.ofSeconds(15);
+
   private final ServiceView view;
   private final ObjectMapper json;
   private final Fanout fanout;
@@ -53,6 +62,10 @@ final class ApiRoutes {
       case "/api/drift" -> drift(ex);
       case "/api/novel" -> novel(ex);
       case "/api/compression" -> compression(ex);
+      case "/api/emerging" -> emerging(ex);
+      case "/api/taxonomy" -> taxonomy(ex);
+      case CHANGES + "promote" -> promote(ex);
+      case CHANGES + "remove" -> remove(ex);
       default -> {
         return false;
       }
@@ -238,6 +251,171 @@ final class ApiRoutes {
             .limit(limit)
             .toList();
     answer(ex, null, new Fanout.Answer<>(items, a.instances(), a.missing()), extra);
+  }
+
+  /**
+   * The discovery's clusters, across instances: emerging ones (support and cohesion reached), or
+   * every one with {@code all=true}, or one with its centroid with {@code id=}.
+   */
+  private void emerging(final HttpExchange ex) throws IOException {
+    final QueryParams p = params(ex, Set.of("id", "all", "limit", Fanout.LOCAL_ONLY));
+    final String id = p.string("id");
+    final boolean all = p.flag("all", "true");
+    final Fanout.Answer<EmergingQueries.Row> a = emergingRows(p, id, all);
+    final int limit = p.limit(50, 1_000);
+    final Map<String, String> promoted = promotedClusters();
+    final List<Map<String, Object>> items =
+        a.items().stream()
+            .sorted(Comparator.comparingDouble(EmergingQueries.Row::support).reversed())
+            .limit(limit)
+            .map(
+                r -> {
+                  final Map<String, Object> row = json.convertValue(r, MAP);
+                  row.put("promotedAs", promoted.get(r.id()));
+                  if (r.centroid() == null) {
+                    row.remove("centroid");
+                  }
+                  return row;
+                })
+            .toList();
+    if (id != null && items.isEmpty() && a.missing().isEmpty()) {
+      throw new BadRequestException(404, "no cluster " + id);
+    }
+    answer(ex, null, new Fanout.Answer<>(items, a.instances(), a.missing()), Map.of());
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  private Fanout.Answer<EmergingQueries.Row> emergingRows(
+      final QueryParams p, final String id, final boolean all) {
+    final EmergingQueries q = view.emerging();
+    if (q == null) {
+      throw new BadRequestException("discovery is disabled in this service's config");
+    }
+    if (p.flag(Fanout.LOCAL_ONLY, "local")) {
+      return new Fanout.Answer<>(q.local(id, all), 1, List.of());
+    }
+    final String remote =
+        "/api/emerging?limit=1000&all="
+            + all
+            + (id == null ? "" : "&id=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+    return fanout.collect(
+        q.hosts(), view.self(), remote, () -> q.local(id, all), EmergingQueries.Row.class);
+  }
+
+  private Map<String, String> promotedClusters() {
+    final Map<String, String> out = new HashMap<>();
+    if (view.liveTaxonomy() != null) {
+      view.liveTaxonomy().changes().stream()
+          .filter(c -> c.add() && c.source() != null)
+          .forEach(c -> out.put(c.source(), c.key()));
+    }
+    return out;
+  }
+
+  /** The live taxonomy: version, applied changes, rejected ones. */
+  private void taxonomy(final HttpExchange ex) throws IOException {
+    params(ex, Set.of());
+    send(ex, 200, json(taxonomyBody()));
+  }
+
+  private Map<String, Object> taxonomyBody() {
+    final LiveTaxonomy live = liveTaxonomy();
+    final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("version", live.get().version());
+    body.put("revision", live.revision());
+    body.put("tasks", live.get().tasks().size());
+    body.put("baseVersion", live.base().version());
+    body.put(
+        "changes",
+        live.changes().stream()
+            .map(
+                c -> {
+                  final Map<String, Object> row = new LinkedHashMap<>();
+                  row.put("task", c.key());
+                  row.put("op", c.add() ? "ADD" : "REMOVE");
+                  row.put("revision", c.revision());
+                  row.put("name", c.name());
+                  row.put("members", c.members());
+                  row.put("source", c.source());
+                  row.put("topic", c.topic());
+                  return row;
+                })
+            .toList());
+    body.put("rejected", live.rejected());
+    return body;
+  }
+
+  /** {@code POST /api/taxonomy/promote?id=CLUSTER[&key=verb|noun][&name=...]}. */
+  private void promote(final HttpExchange ex) throws IOException {
+    final QueryParams p = params(ex, Set.of("id", "key", "name"));
+    final String id = p.string("id");
+    if (id == null || id.isBlank()) {
+      throw new BadRequestException("id (an emerging cluster's id) is required");
+    }
+    final TaxonomyPublisher publisher = publisher();
+    final Fanout.Answer<EmergingQueries.Row> a = emergingRows(p, id, true);
+    final EmergingQueries.Row r =
+        a.items().stream()
+            .filter(row -> row.centroid() != null)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new BadRequestException(
+                        a.missing().isEmpty() ? 404 : 503,
+                        a.missing().isEmpty()
+                            ? "no cluster " + id
+                            : "the instance holding the clusters did not answer: " + a.missing()));
+    final TaskChange c =
+        publisher.promote(
+            new TaxonomyPublisher.Candidate(
+                r.id(), r.proposedKey(), r.centroid(), r.size(), r.cohesion(), r.minSimilarity()),
+            p.string("key"),
+            p.string("name"));
+    changed(ex, publisher, c);
+  }
+
+  /** {@code POST /api/taxonomy/remove?key=TASK}. */
+  private void remove(final HttpExchange ex) throws IOException {
+    final QueryParams p = params(ex, Set.of("key"));
+    final String key = p.string("key");
+    if (key == null || key.isBlank()) {
+      throw new BadRequestException("key (a task key) is required");
+    }
+    final TaxonomyPublisher publisher = publisher();
+    if (!view.tasks().containsKey(key)) {
+      throw new BadRequestException(404, "no task " + key);
+    }
+    changed(ex, publisher, publisher.remove(key));
+  }
+
+  /** Answers once this instance has applied the change (202 if it has not within the wait). */
+  private void changed(final HttpExchange ex, final TaxonomyPublisher publisher, final TaskChange c)
+      throws IOException {
+    final boolean applied = publisher.awaitRevision(c.revision(), APPLY_WAIT);
+    final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("task", c.key());
+    body.put("op", c.add() ? "ADD" : "REMOVE");
+    body.put("revision", c.revision());
+    body.put("applied", applied);
+    body.put("topic", c.topic());
+    body.putAll(taxonomyBody());
+    send(ex, applied ? 200 : 202, json(body));
+  }
+
+  private TaxonomyPublisher publisher() {
+    if (view.publisher() == null) {
+      throw new BadRequestException("the taxonomy topic is disabled in this service's config");
+    }
+    return view.publisher();
+  }
+
+  private LiveTaxonomy liveTaxonomy() {
+    if (view.liveTaxonomy() == null) {
+      throw new BadRequestException("this service has no live taxonomy");
+    }
+    return view.liveTaxonomy();
   }
 
   /**

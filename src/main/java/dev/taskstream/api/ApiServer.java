@@ -95,14 +95,21 @@ public final class ApiServer implements AutoCloseable {
       throws IOException {
     final String path = ex.getRequestURI().getPath();
     try {
-      if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+      final String method = ex.getRequestMethod();
+      final boolean changes = path.startsWith(ApiRoutes.CHANGES);
+      if (changes && !"POST".equals(method)) {
+        ex.getResponseHeaders().set("Allow", "POST");
+        error(ex, json, 405, "taxonomy changes take POST");
+      } else if (!changes && !"GET".equals(method) && !"HEAD".equals(method)) {
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
         error(ex, json, 405, "only GET and HEAD are served");
       } else if (!api.handle(ex, path) && !files.handle(ex, path)) {
         error(ex, json, 404, "no such resource: " + path);
       }
     } catch (BadRequestException e) {
-      error(ex, json, 400, e.getMessage());
+      error(ex, json, e.status(), e.getMessage());
+    } catch (dev.taskstream.stream.TaxonomyPublisher.Refused e) {
+      error(ex, json, e.conflict() ? 409 : 400, e.getMessage());
     } catch (AnalyticsQueries.NotReadyException e) {
       error(ex, json, 503, e.getMessage());
     } catch (RuntimeException e) {

@@ -37,6 +37,27 @@ public interface ServiceView {
   }
 
   /**
+   * @return the discovery's queries, or null when discovery is disabled
+   */
+  default dev.taskstream.analytics.discovery.EmergingQueries emerging() {
+    return null;
+  }
+
+  /**
+   * @return the live taxonomy, or null for a view without one
+   */
+  default dev.taskstream.taxonomy.LiveTaxonomy liveTaxonomy() {
+    return null;
+  }
+
+  /**
+   * @return what publishes taxonomy changes, or null when the taxonomy topic is not configured
+   */
+  default dev.taskstream.stream.TaxonomyPublisher publisher() {
+    return null;
+  }
+
+  /**
    * @return the Prometheus exposition
    */
   String metrics();

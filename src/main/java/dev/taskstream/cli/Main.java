@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       BenchStreamCommand.class,
       ProduceCommand.class,
       ReliabilityCommand.class,
-      SelectCommand.class
+      SelectCommand.class,
+      TaxonomyCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.taskstream.analytics.AnalyticsSettings;
 import dev.taskstream.analytics.WindowSpec;
 import dev.taskstream.analytics.compression.CompressionSettings;
+import dev.taskstream.analytics.discovery.DiscoverySettings;
 import dev.taskstream.api.HttpSettings;
 import dev.taskstream.embedding.ExecutionProvider;
 import dev.taskstream.embedding.Pooling;
@@ -47,6 +48,8 @@ import java.util.Set;
  * @param http the API, metrics and dashboard
  * @param limits what an event may hold before it is dead-lettered
  * @param compression the streaming compression, or null when disabled
+ * @param discovery online discovery of new tasks and the live taxonomy topic, or null when disabled
+ *     (the taxonomy then stays as loaded)
  */
 public record AppConfig(
     String applicationId,
@@ -63,7 +66,8 @@ public record AppConfig(
     AnalyticsSettings analytics,
     HttpSettings http,
     InputLimits limits,
-    CompressionSettings compression) {
+    CompressionSettings compression,
+    DiscoverySettings discovery) {
 
   private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -216,7 +220,8 @@ public record AppConfig(
         analytics,
         http,
         limits,
-        compression);
+        compression,
+        discovery);
   }
 
   /**
@@ -239,7 +244,8 @@ public record AppConfig(
         analytics,
         http,
         limits,
-        compression);
+        compression,
+        discovery);
   }
 
   /**
@@ -262,7 +268,8 @@ public record AppConfig(
         analytics,
         newHttp,
         limits,
-        compression);
+        compression,
+        discovery);
   }
 
   /**
@@ -285,7 +292,8 @@ public record AppConfig(
         newAnalytics,
         http,
         limits,
-        compression);
+        compression,
+        discovery);
   }
 
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
@@ -308,7 +316,8 @@ public record AppConfig(
             analytics(root.section("analytics"), topics.input(), novelty),
             http(root.section("http")),
             limits(root.section("input-limits")),
-            compression(root.section("compression"), applicationId, topics.input()));
+            compression(root.section("compression"), applicationId, topics.input()),
+            discovery(root.section("discovery"), applicationId, topics.input()));
     root.finish();
     return config;
   }
@@ -442,6 +451,31 @@ public record AppConfig(
             s.integer("quota", 100));
     s.finish();
     return enabled ? c : null;
+  }
+
+  private static DiscoverySettings discovery(
+      final ConfigSection s, final String applicationId, final String input) {
+    final boolean enabled = s.bool("enabled", true);
+    final DiscoverySettings d =
+        DiscoverySettings.defaults(
+            s.string("candidates-topic", applicationId + "-discovery-candidates"),
+            s.string("emerging-topic", input + ".emerging-tasks"),
+            s.string("taxonomy-topic", applicationId + ".taxonomy"));
+    final DiscoverySettings read =
+        new DiscoverySettings(
+            d.candidatesTopic(),
+            d.emergingTopic(),
+            d.taxonomyTopic(),
+            s.decimal("join-similarity", d.joinSimilarity()),
+            s.decimal("merge-similarity", d.mergeSimilarity()),
+            s.decimal("min-support", d.minSupport()),
+            s.decimal("min-cohesion", d.minCohesion()),
+            WindowSpec.duration(s.string("half-life", "1h")),
+            s.decimal("min-weight", d.minWeight()),
+            s.integer("max-clusters", d.maxClusters()),
+            s.integer("exemplars", d.exemplars()));
+    s.finish();
+    return enabled ? read : null;
   }
 
   private static HttpSettings http(final ConfigSection s) {

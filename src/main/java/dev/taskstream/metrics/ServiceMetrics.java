@@ -126,6 +126,24 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   }
 
   @Override
+  public void onEmerging(final String status) {
+    Counter.builder("taskstream.discovery.events")
+        .description("Emerging-task events, by status (EMERGING, MERGED, EXPIRED)")
+        .tag("status", status)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void onTaxonomyChange(final String outcome) {
+    Counter.builder("taskstream.taxonomy.changes")
+        .description("Taxonomy changes read from the taxonomy topic, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
   public void onDeadLetter(final String stage) {
     Counter.builder("taskstream.dead.letters")
         .description("Records sent to the dead-letter topic, by stage")

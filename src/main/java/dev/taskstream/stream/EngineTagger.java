@@ -12,7 +12,7 @@ import java.util.List;
 public final class EngineTagger implements Tagger {
   private final EmbeddingEngine engine;
   private final TaskHead head;
-  private final Taxonomy taxonomy;
+  private final java.util.function.Supplier<Taxonomy> taxonomy;
   private final int topK;
 
   /**
@@ -23,7 +23,22 @@ public final class EngineTagger implements Tagger {
    */
   public EngineTagger(
       final EmbeddingEngine engine, final TaskHead head, final Taxonomy taxonomy, final int topK) {
-    taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
+    this(engine, head, () -> taxonomy, topK);
+  }
+
+  /**
+   * @param engine the embedder (owned by the caller, closed after the stream)
+   * @param head the taxonomy's head
+   * @param taxonomy the live taxonomy; its current one is refused here if built for other vectors
+   *     (later changes are checked against the same fingerprint before they apply)
+   * @param topK alternatives per instruction
+   */
+  public EngineTagger(
+      final EmbeddingEngine engine,
+      final TaskHead head,
+      final java.util.function.Supplier<Taxonomy> taxonomy,
+      final int topK) {
+    taxonomy.get().requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
     this.engine = engine;
     this.head = head;
     this.taxonomy = taxonomy;
@@ -38,9 +53,11 @@ public final class EngineTagger implements Tagger {
   @Override
   public List<Tagging> tagWithVectors(final List<String> texts) {
     final float[][] vectors = head.applyAll(engine.embed(texts));
+    // One snapshot per batch: a taxonomy change lands between batches, never inside one.
+    final Taxonomy now = taxonomy.get();
     final List<Tagging> out = new ArrayList<>(vectors.length);
     for (final float[] v : vectors) {
-      out.add(new Tagging(taxonomy.classify(v, topK), v));
+      out.add(new Tagging(now.classify(v, topK), v, now.version()));
     }
     return out;
   }

@@ -42,6 +42,7 @@ final class MicroBatchProcessor
   static final String TO_TAGGED = "tagged-sink";
   static final String TO_ROUTED = "route-sink";
   static final String TO_COMPRESSION = "compression-candidates-sink";
+  static final String TO_DISCOVERY = "discovery-candidates-sink";
   static final String TO_DEAD_LETTERS = DeserializeProcessor.TO_DEAD_LETTERS;
 
   private final Tagger tagger;
@@ -55,6 +56,7 @@ final class MicroBatchProcessor
   private final LongSupplier wallClock;
   private final StreamObserver observer;
   private final boolean compress;
+  private final boolean discover;
 
   MicroBatchProcessor(
       final Tagger tagger,
@@ -62,9 +64,11 @@ final class MicroBatchProcessor
       final Serde<InstructionEvent> stateSerde,
       final LongSupplier wallClock,
       final StreamObserver observer,
-      final boolean compress) {
+      final boolean compress,
+      final boolean discover) {
     this.wallClock = wallClock;
     this.compress = compress;
+    this.discover = discover;
     this.observer = observer;
     this.tagger = tagger;
     this.settings = settings;
@@ -210,7 +214,8 @@ final class MicroBatchProcessor
             .setMargin(c.margin())
             .setAlternatives(alternatives)
             .setNovelty(c.novelty())
-            .setTaxonomyVersion(settings.taxonomyVersion())
+            .setTaxonomyVersion(
+                t.taxonomyVersion() == null ? settings.taxonomyVersion() : t.taxonomyVersion())
             .setModelFingerprint(settings.modelFingerprint())
             .setProcessedAt(Instant.ofEpochMilli(now))
             .setEmbedding(
@@ -221,15 +226,28 @@ final class MicroBatchProcessor
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
     context.forward(out, TO_TAGGED);
     context.forward(out, TO_ROUTED);
-    if (compress && t.vector() != null) {
+    final boolean novel = c.novelty() >= settings.noveltyThreshold();
+    if (t.vector() == null || !(compress || discover && novel)) {
+      return;
+    }
+    final TaggedInstruction candidate =
+        tagged.getEmbedding() != null
+            ? tagged
+            : TaggedInstruction.newBuilder(tagged).setEmbedding(floats(t.vector())).build();
+    if (compress) {
       // Keyed by task: the compression's exemplars of one task live in one partition.
-      final TaggedInstruction candidate =
-          tagged.getEmbedding() != null
-              ? tagged
-              : TaggedInstruction.newBuilder(tagged).setEmbedding(floats(t.vector())).build();
       context.forward(
           new Record<String, SpecificRecord>(tagged.getTaskKey(), candidate, timestamp),
           TO_COMPRESSION);
+    }
+    if (discover && novel) {
+      // One key: clustering needs every novel instruction in one place.
+      context.forward(
+          new Record<String, SpecificRecord>(
+              dev.taskstream.analytics.discovery.DiscoveryProcessor.CANDIDATE_KEY,
+              candidate,
+              timestamp),
+          TO_DISCOVERY);
     }
   }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * Where a task's instructions go, from {@code routes.yaml}: explicit routes for a task (its key or
  * any of its verb|noun pairs), then task families by glob over verb|noun pairs ({@code write|*},
  * {@code *|code}), in file order; anything else by the default naming rule {@code
- * <prefix><verb>-<noun>}. Immutable.
+ * <prefix><verb>-<noun>}. Immutable, except that a restricted table learns of topics created later
+ * (a task promoted while running).
  */
 public final class RouteTable {
   /** One explicit or family route. */
@@ -44,7 +45,12 @@ public final class RouteTable {
       final String unrouted) {
     this.routes = List.copyOf(routes);
     this.prefix = prefix;
-    this.knownTopics = knownTopics == null ? null : Set.copyOf(knownTopics);
+    if (knownTopics == null) {
+      this.knownTopics = null;
+    } else {
+      this.knownTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      this.knownTopics.addAll(knownTopics);
+    }
     this.unrouted = unrouted;
   }
 
@@ -63,6 +69,17 @@ public final class RouteTable {
    */
   public RouteTable restrictedTo(final Set<String> existing, final String fallback) {
     return new RouteTable(routes, prefix, existing, fallback);
+  }
+
+  /**
+   * Lets a restricted table route to a topic made sure to exist after start.
+   *
+   * @param topic a topic that exists now
+   */
+  public void known(final String topic) {
+    if (knownTopics != null && topic != null) {
+      knownTopics.add(topic);
+    }
   }
 
   /**

@@ -31,4 +31,14 @@ public interface StreamObserver {
    * @param decision what the streaming compression did with an instruction (kept, duplicate, quota)
    */
   default void onCompression(final String decision) {}
+
+  /**
+   * @param status what a discovery event reported: EMERGING, MERGED or EXPIRED
+   */
+  default void onEmerging(final String status) {}
+
+  /**
+   * @param outcome what became of a taxonomy change: applied or rejected
+   */
+  default void onTaxonomyChange(final String outcome) {}
 }

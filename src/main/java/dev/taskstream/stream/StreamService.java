@@ -4,18 +4,22 @@ import dev.taskstream.analytics.AnalyticsQueries;
 import dev.taskstream.analytics.AnalyticsSettings;
 import dev.taskstream.analytics.AnalyticsTopology;
 import dev.taskstream.analytics.compression.CompressionQueries;
+import dev.taskstream.analytics.discovery.EmergingQueries;
 import dev.taskstream.api.ApiServer;
 import dev.taskstream.api.ServiceView;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.avro.TaxonomyChange;
 import dev.taskstream.config.AppConfig;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.metrics.ServiceMetrics;
 import dev.taskstream.stream.serde.ConfluentAvroSerde;
 import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.taxonomy.LiveTaxonomy;
 import dev.taskstream.taxonomy.TaskEntry;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
+import dev.taskstream.taxonomy.VerbNounExtractor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,6 +32,7 @@ import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,7 +52,8 @@ public final class StreamService implements AutoCloseable {
 
   private final EmbeddingEngine engine;
   private final KafkaStreams streams;
-  private final Taxonomy taxonomy;
+  private final LiveTaxonomy taxonomy;
+  private final TaxonomyPublisher publisher;
   private final ServiceMetrics metrics;
   private final ApiServer api;
   private final StartupTimes startup;
@@ -65,10 +71,12 @@ public final class StreamService implements AutoCloseable {
   private StreamService(
       final EmbeddingEngine engine,
       final KafkaStreams streams,
-      final Taxonomy taxonomy,
+      final LiveTaxonomy taxonomy,
+      final TaxonomyPublisher publisher,
       final ServiceMetrics metrics,
       final ApiServer api,
       final StartupTimes startup) {
+    this.publisher = publisher;
     this.engine = engine;
     this.streams = streams;
     this.startup = startup;
@@ -97,9 +105,10 @@ public final class StreamService implements AutoCloseable {
     final EmbeddingEngine engine = EmbeddingEngine.open(config.embedder());
     final ServiceMetrics metrics = new ServiceMetrics();
     ApiServer api = null;
+    TaxonomyPublisher publisher = null;
     try {
-      final EngineTagger tagger =
-          new EngineTagger(engine, loaded.head(), loaded.taxonomy(), config.topK());
+      final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
+      final EngineTagger tagger = new EngineTagger(engine, loaded.head(), live, config.topK());
       final long t1 = System.nanoTime();
       final Set<String> topics = ensureTopics(config, routes, loaded.taxonomy());
       final long t2 = System.nanoTime();
@@ -111,17 +120,14 @@ public final class StreamService implements AutoCloseable {
               Duration.ofNanos(t2 - t1),
               Duration.ofNanos(System.nanoTime() - t2));
       api = config.http().enabled() ? ApiServer.bind(config.http()) : null;
+      final RouteTable restricted = routes.restrictedTo(topics, config.topics().unrouted());
+      // Every instance learns of a promoted task's topic from the change that adds it.
+      live.onApplied(c -> restricted.known(c.topic()));
       final KafkaStreams streams =
           new KafkaStreams(
-              topology(
-                  config,
-                  registry,
-                  loaded.taxonomy(),
-                  engine,
-                  routes.restrictedTo(topics, config.topics().unrouted()),
-                  tagger,
-                  metrics),
+              topology(config, registry, live, engine, restricted, tagger, metrics),
               streamsProperties(config, api));
+      publisher = config.discovery() == null ? null : publisher(config, registry, live, routes);
       streams.setUncaughtExceptionHandler(
           e -> {
             // A thread that died on an unexpected error is replaced; bad records never get here
@@ -133,7 +139,7 @@ public final class StreamService implements AutoCloseable {
       metrics.bind(streams);
       streams.start();
       final StreamService service =
-          new StreamService(engine, streams, loaded.taxonomy(), metrics, api, times);
+          new StreamService(engine, streams, live, publisher, metrics, api, times);
       if (api != null) {
         api.serve(service.view(config));
       }
@@ -141,6 +147,9 @@ public final class StreamService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (api != null) {
         api.close();
+      }
+      if (publisher != null) {
+        publisher.close();
       }
       metrics.close();
       engine.close();
@@ -151,7 +160,7 @@ public final class StreamService implements AutoCloseable {
   private static org.apache.kafka.streams.Topology topology(
       final AppConfig config,
       final SchemaRegistryClient registry,
-      final Taxonomy taxonomy,
+      final LiveTaxonomy live,
       final EmbeddingEngine engine,
       final RouteTable routes,
       final EngineTagger tagger,
@@ -168,14 +177,80 @@ public final class StreamService implements AutoCloseable {
                         registry, TaggedInstruction.getClassSchema(), false)
                     .deserializer(),
                 out,
-                centroids(taxonomy)::get);
+                centroids(live));
     return TopologyFactory.build(
-        settings(config, taxonomy, engine),
+        settings(config, live.base(), engine),
         routes,
         tagger,
         inputDeserializer(config, registry),
         out,
-        new TopologyFactory.Extras(analytics, metrics, config.compression()));
+        new TopologyFactory.Extras(
+            analytics,
+            metrics,
+            config.compression(),
+            discovery(config, live, engine),
+            config.discovery() == null
+                ? null
+                : new TopologyFactory.TaxonomyTopic(
+                    config.discovery().taxonomyTopic(),
+                    live,
+                    new ConfluentAvroSerde<TaxonomyChange>(
+                            registry, TaxonomyChange.getClassSchema(), false)
+                        .deserializer())));
+  }
+
+  private static TopologyFactory.Discovery discovery(
+      final AppConfig config, final LiveTaxonomy live, final EmbeddingEngine engine) {
+    if (config.discovery() == null) {
+      return null;
+    }
+    final VerbNounExtractor extractor = new VerbNounExtractor();
+    return new TopologyFactory.Discovery(
+        config.discovery(),
+        text -> {
+          try {
+            return extractor.extract(text).orElse(null);
+          } catch (RuntimeException e) {
+            return null; // a name is a nicety: an instruction the parser chokes on stays unnamed
+          }
+        },
+        live,
+        engine.fingerprint().id());
+  }
+
+  /** Promotions create the new task's routed topic first, when topic creation is allowed. */
+  private static TaxonomyPublisher publisher(
+      final AppConfig config,
+      final SchemaRegistryClient registry,
+      final LiveTaxonomy live,
+      final RouteTable routes) {
+    final Properties p = adminProperties(config);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    final org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(
+            p,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer());
+    return new TaxonomyPublisher(
+        live,
+        producer,
+        new ConfluentAvroSerde<TaxonomyChange>(registry, TaxonomyChange.getClassSchema(), false)
+            .serializer(),
+        config.discovery().taxonomyTopic(),
+        key -> ensureRoute(config, routes, key));
+  }
+
+  private static String ensureRoute(
+      final AppConfig config, final RouteTable routes, final String key) {
+    final Map<String, TopicSpec> wanted = routes.topicsFor(List.of(key), config.topics().spec());
+    try (Admin admin = Admin.create(adminProperties(config))) {
+      return new TopicPlanner(admin)
+          .ensure(wanted, config.topics().create()).stream().findFirst().orElse(null);
+    } catch (IllegalStateException e) {
+      LOG.warn("{}: routed to {} until its topic exists", key, config.topics().unrouted(), e);
+      return null;
+    }
   }
 
   /** Every topic the service writes, with its schema; the rest of the checked topics are tagged. */
@@ -190,6 +265,12 @@ public final class StreamService implements AutoCloseable {
       // Internal, plain Avro binary: written and read by this build only, no registry.
       out.remove(config.compression().candidatesTopic());
     }
+    if (config.discovery() != null) {
+      out.remove(config.discovery().candidatesTopic());
+      out.put(
+          config.discovery().emergingTopic(), dev.taskstream.avro.EmergingTask.getClassSchema());
+      out.put(config.discovery().taxonomyTopic(), TaxonomyChange.getClassSchema());
+    }
     out.put(config.topics().deadLetters(), dev.taskstream.avro.DeadLetter.getClassSchema());
     if (config.analytics() != null) {
       out.put(
@@ -199,12 +280,23 @@ public final class StreamService implements AutoCloseable {
     return out;
   }
 
-  private static Map<String, float[]> centroids(final Taxonomy taxonomy) {
-    final Map<String, float[]> out = new java.util.HashMap<>();
-    for (int i = 0; i < taxonomy.tasks().size(); i++) {
-      out.put(taxonomy.tasks().get(i).key(), taxonomy.centroid(i));
-    }
-    return out;
+  /** Centroid by task key, indexed once per taxonomy snapshot (drift asks for many). */
+  private static java.util.function.Function<String, float[]> centroids(final LiveTaxonomy live) {
+    final java.util.concurrent.atomic.AtomicReference<Map.Entry<Taxonomy, Map<String, float[]>>>
+        memo = new java.util.concurrent.atomic.AtomicReference<>();
+    return key -> {
+      final Taxonomy t = live.get();
+      Map.Entry<Taxonomy, Map<String, float[]>> m = memo.get();
+      if (m == null || m.getKey() != t) {
+        final Map<String, float[]> index = new java.util.HashMap<>();
+        for (int i = 0; i < t.tasks().size(); i++) {
+          index.put(t.tasks().get(i).key(), t.centroid(i));
+        }
+        m = Map.entry(t, index);
+        memo.set(m);
+      }
+      return m.getValue().get(key);
+    };
   }
 
   /**
@@ -219,14 +311,17 @@ public final class StreamService implements AutoCloseable {
         config.analytics() == null ? null : new AnalyticsQueries(streams, config.analytics());
     final CompressionQueries compression =
         config.compression() == null ? null : new CompressionQueries(streams);
-    final Map<String, String> tasks = new LinkedHashMap<>();
-    taxonomy.tasks().forEach(t -> tasks.put(t.key(), t.name()));
+    final EmergingQueries emerging =
+        config.discovery() == null
+            ? null
+            : new EmergingQueries(streams, config.discovery(), taxonomy);
     final Map<String, Object> info = new LinkedHashMap<>();
     info.put("applicationId", config.applicationId());
     info.put("model", config.embedder().model());
     info.put("modelFingerprint", engine.fingerprint().id());
-    info.put("taxonomyVersion", taxonomy.version());
-    info.put("tasks", tasks.size());
+    info.put("taxonomyVersion", taxonomy.get().version());
+    info.put("tasks", taxonomy.get().tasks().size());
+    info.put("discovery", config.discovery() != null);
     info.put("noveltyThreshold", config.noveltyThreshold());
     final AnalyticsSettings a = config.analytics();
     final Map<String, Long> sizes = new LinkedHashMap<>();
@@ -244,12 +339,32 @@ public final class StreamService implements AutoCloseable {
 
       @Override
       public Map<String, Object> info() {
-        return info;
+        final Map<String, Object> now = new LinkedHashMap<>(info);
+        now.put("taxonomyVersion", taxonomy.get().version());
+        now.put("tasks", taxonomy.get().tasks().size());
+        return now;
       }
 
       @Override
       public Map<String, String> tasks() {
+        final Map<String, String> tasks = new LinkedHashMap<>();
+        taxonomy.get().tasks().forEach(t -> tasks.put(t.key(), t.name()));
         return tasks;
+      }
+
+      @Override
+      public EmergingQueries emerging() {
+        return emerging;
+      }
+
+      @Override
+      public LiveTaxonomy liveTaxonomy() {
+        return taxonomy;
+      }
+
+      @Override
+      public TaxonomyPublisher publisher() {
+        return publisher;
       }
 
       @Override
@@ -292,6 +407,13 @@ public final class StreamService implements AutoCloseable {
    * @return the running taxonomy
    */
   public Taxonomy taxonomy() {
+    return taxonomy.get();
+  }
+
+  /**
+   * @return the live taxonomy (its changes and rejections)
+   */
+  public LiveTaxonomy liveTaxonomy() {
     return taxonomy;
   }
 
@@ -313,6 +435,9 @@ public final class StreamService implements AutoCloseable {
         api.close();
       }
       streams.close(CLOSE_TIMEOUT);
+      if (publisher != null) {
+        publisher.close();
+      }
     } finally {
       metrics.close();
       engine.close();
@@ -345,6 +470,15 @@ public final class StreamService implements AutoCloseable {
     if (config.compression() != null) {
       wanted.put(config.compression().candidatesTopic(), t.spec());
       wanted.put(config.compression().topic(), t.spec());
+    }
+    if (config.discovery() != null) {
+      // One partition each: all candidates share one key, and the taxonomy's order is global.
+      final TopicSpec one = new TopicSpec(1, t.spec().replicationFactor(), Map.of());
+      wanted.put(config.discovery().candidatesTopic(), one);
+      wanted.put(config.discovery().emergingTopic(), t.spec());
+      wanted.put(
+          config.discovery().taxonomyTopic(),
+          new TopicSpec(1, t.spec().replicationFactor(), Map.of("cleanup.policy", "compact")));
     }
     routes
         .topicsFor(taxonomy.tasks().stream().map(TaskEntry::key).toList(), t.spec())

@@ -20,8 +20,18 @@ public interface Tagger {
    *
    * @param classification the nearest tasks, margin and novelty
    * @param vector the (head-projected) embedding, or null when this tagger does not expose it
+   * @param taxonomyVersion the version of the taxonomy it was classified against, or null for the
+   *     service's configured one
    */
-  record Tagging(Classification classification, float[] vector) {}
+  record Tagging(Classification classification, float[] vector, String taxonomyVersion) {
+    /**
+     * @param classification the nearest tasks, margin and novelty
+     * @param vector the embedding, or null
+     */
+    public Tagging(final Classification classification, final float[] vector) {
+      this(classification, vector, null);
+    }
+  }
 
   /**
    * @param texts accepted instruction texts

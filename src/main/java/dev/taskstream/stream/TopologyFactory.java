@@ -3,11 +3,20 @@ package dev.taskstream.stream;
 import dev.taskstream.analytics.AnalyticsTopology;
 import dev.taskstream.analytics.compression.CompressionProcessor;
 import dev.taskstream.analytics.compression.CompressionSettings;
+import dev.taskstream.analytics.discovery.DiscoveryProcessor;
+import dev.taskstream.analytics.discovery.DiscoverySettings;
+import dev.taskstream.avro.DiscoveryCluster;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.avro.TaxonomyChange;
 import dev.taskstream.stream.serde.AvroBinarySerde;
+import dev.taskstream.taxonomy.LiveTaxonomy;
+import dev.taskstream.taxonomy.Taxonomy;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -48,7 +57,11 @@ public final class TopologyFactory {
    * @param compression the streaming compression, or null for none
    */
   public record Extras(
-      AnalyticsTopology analytics, StreamObserver observer, CompressionSettings compression) {
+      AnalyticsTopology analytics,
+      StreamObserver observer,
+      CompressionSettings compression,
+      Discovery discovery,
+      TaxonomyTopic taxonomyTopic) {
     /** No analytics, no observer, no compression. */
     public static final Extras NONE = new Extras(null, StreamObserver.NONE, null);
 
@@ -56,7 +69,39 @@ public final class TopologyFactory {
     public Extras(final AnalyticsTopology analytics, final StreamObserver observer) {
       this(analytics, observer, null);
     }
+
+    /** Analytics, an observer and compression; no discovery, a fixed taxonomy. */
+    public Extras(
+        final AnalyticsTopology analytics,
+        final StreamObserver observer,
+        final CompressionSettings compression) {
+      this(analytics, observer, compression, null, null);
+    }
   }
+
+  /**
+   * Online discovery of novel tasks.
+   *
+   * @param settings thresholds and topics
+   * @param namer instruction text to its {@code verb|noun} name, or null
+   * @param taxonomy the running taxonomy
+   * @param modelFingerprint the embedder's fingerprint id
+   */
+  public record Discovery(
+      DiscoverySettings settings,
+      Function<String, String> namer,
+      Supplier<Taxonomy> taxonomy,
+      String modelFingerprint) {}
+
+  /**
+   * The compacted taxonomy topic every instance reads as a global store.
+   *
+   * @param topic its name
+   * @param live the taxonomy it changes
+   * @param decoder reads its (Confluent-framed) records
+   */
+  public record TaxonomyTopic(
+      String topic, LiveTaxonomy live, Deserializer<TaxonomyChange> decoder) {}
 
   /**
    * As {@link #build(StreamSettings, RouteTable, Tagger,
@@ -127,7 +172,8 @@ public final class TopologyFactory {
                 state,
                 wallClock,
                 extras.observer(),
-                extras.compression() != null),
+                extras.compression() != null,
+                extras.discovery() != null),
         "deserialize");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -155,7 +201,74 @@ public final class TopologyFactory {
     if (extras.compression() != null) {
       addCompression(topology, settings, extras, outputSerializer);
     }
+    if (extras.discovery() != null) {
+      addDiscovery(topology, extras, outputSerializer);
+    }
+    if (extras.taxonomyTopic() != null) {
+      addTaxonomyTopic(topology, extras);
+    }
     return topology;
+  }
+
+  /**
+   * Batch → internal candidates topic, every novel instruction under one key (with its vector) →
+   * the micro-clusters → emerging-task events.
+   */
+  private static void addDiscovery(
+      final Topology topology, final Extras extras, final Serializer<SpecificRecord> out) {
+    final Discovery d = extras.discovery();
+    final Serde<TaggedInstruction> candidates =
+        AvroBinarySerde.of(TaggedInstruction.getClassSchema());
+    topology.addSink(
+        MicroBatchProcessor.TO_DISCOVERY,
+        d.settings().candidatesTopic(),
+        Serdes.String().serializer(),
+        (topic, record) -> candidates.serializer().serialize(topic, (TaggedInstruction) record),
+        DeserializeProcessor.TO_BATCH);
+    topology.addSource(
+        "discovery-candidates",
+        Serdes.String().deserializer(),
+        candidates.deserializer(),
+        d.settings().candidatesTopic());
+    topology.addProcessor(
+        "discover",
+        () ->
+            new DiscoveryProcessor(
+                d.settings(),
+                d.namer(),
+                d.taxonomy(),
+                d.modelFingerprint(),
+                s -> extras.observer().onEmerging(s.name())),
+        "discovery-candidates");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DiscoveryProcessor.CLUSTERS),
+            Serdes.String(),
+            AvroBinarySerde.of(DiscoveryCluster.getClassSchema())),
+        "discover");
+    topology.addSink(
+        DiscoveryProcessor.TO_EMERGING,
+        d.settings().emergingTopic(),
+        Serdes.String().serializer(),
+        out,
+        "discover");
+  }
+
+  /** A global store: every instance reads every change, and applies it to its live taxonomy. */
+  private static void addTaxonomyTopic(final Topology topology, final Extras extras) {
+    final TaxonomyTopic t = extras.taxonomyTopic();
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TaxonomyTopicProcessor.STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "taxonomy-changes-source",
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        t.topic(),
+        "taxonomy-changes",
+        () -> new TaxonomyTopicProcessor(t.live(), t.decoder(), t.topic(), extras.observer()));
   }
 
   /**

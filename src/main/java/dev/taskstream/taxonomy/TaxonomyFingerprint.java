@@ -34,6 +34,18 @@ public record TaxonomyFingerprint(
   }
 
   /**
+   * @return a short stable id of all fields, which taxonomy changes carry so an instance can refuse
+   *     one made for other vectors
+   */
+  public String id() {
+    final String joined =
+        String.join("\u0000", model, onnxSha256, prompt, pooling, head) + "\u0000" + dimension;
+    return dev.taskstream.embedding.Digests.sha256Hex(
+            joined.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .substring(0, 16);
+  }
+
+  /**
    * @param running the fingerprint of the vectors about to be classified
    * @return one line per field that differs; empty when compatible
    */

@@ -125,7 +125,9 @@ class DashboardIT {
         c.http(),
         c.limits(),
         new dev.taskstream.analytics.compression.CompressionSettings(
-            "dashboard-it" + "-compression-candidates", "dashboard-it" + ".compressed", 0.95, 100));
+            "dashboard-it" + "-compression-candidates", "dashboard-it" + ".compressed", 0.95, 100),
+        dev.taskstream.analytics.discovery.DiscoverySettings.defaults(
+            "dashboard-it-discovery-candidates", "dash.emerging-tasks", "dashboard-it.taxonomy"));
   }
 
   @AfterAll

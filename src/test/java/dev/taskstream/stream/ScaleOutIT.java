@@ -168,7 +168,8 @@ class ScaleOutIT {
             base.http(),
             base.limits(),
             new dev.taskstream.analytics.compression.CompressionSettings(
-                app + "-compression-candidates", app + ".compressed", 0.95, 100))
+                app + "-compression-candidates", app + ".compressed", 0.95, 100),
+            null)
         .withHttp(base.http().withPort(0));
   }
 

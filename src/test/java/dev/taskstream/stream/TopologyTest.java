@@ -404,7 +404,15 @@ class TopologyTest {
                         out.serializer(),
                         task -> null),
                     StreamObserver.NONE,
-                    defaults.compression()))
+                    defaults.compression(),
+                    new TopologyFactory.Discovery(
+                        defaults.discovery(), text -> null, () -> null, "f"),
+                    new TopologyFactory.TaxonomyTopic(
+                        defaults.discovery().taxonomyTopic(),
+                        null,
+                        new ConfluentAvroSerde<dev.taskstream.avro.TaxonomyChange>(
+                                client, dev.taskstream.avro.TaxonomyChange.getClassSchema(), false)
+                            .deserializer())))
             .describe()
             .toString();
     // Then it is the description kept in the repository

@@ -1,0 +1,129 @@
+package dev.taskstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code taxonomy show|promote|remove}: changes the live taxonomy of a running service through its
+ * HTTP API (any instance: the change goes through the taxonomy topic to all of them). One code path
+ * for the CLI and HTTP, so both check a change the same way.
+ */
+@Command(
+    name = "taxonomy",
+    description = "Show or change the live taxonomy of a running service (through its HTTP API).",
+    subcommands = {
+      TaxonomyCommand.Show.class,
+      TaxonomyCommand.Promote.class,
+      TaxonomyCommand.Remove.class
+    })
+final class TaxonomyCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  /** Where the service answers. */
+  static class Target {
+    @Option(
+        names = "--url",
+        description = "A service instance's HTTP address. Default: ${DEFAULT-VALUE}")
+    String url = "http://127.0.0.1:8080";
+
+    private static final HttpClient HTTP =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    JsonNode call(final String method, final String pathAndQuery)
+        throws IOException, InterruptedException {
+      final URI uri = URI.create(url.replaceAll("/+$", "") + pathAndQuery);
+      final HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+      final HttpResponse<String> answer =
+          HTTP.send(
+              "POST".equals(method)
+                  ? r.POST(HttpRequest.BodyPublishers.noBody()).build()
+                  : r.build(),
+              HttpResponse.BodyHandlers.ofString());
+      final JsonNode body = new ObjectMapper().readTree(answer.body());
+      if (answer.statusCode() >= 400) {
+        throw new IllegalStateException(
+            uri.getPath()
+                + " answered "
+                + answer.statusCode()
+                + ": "
+                + body.path("error").asText());
+      }
+      return body;
+    }
+
+    static String enc(final String v) {
+      return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    }
+
+    static int print(final JsonNode body) {
+      System.out.println(body.toPrettyString());
+      if (body.has("applied") && !body.get("applied").asBoolean()) {
+        System.err.println("taskstream: published, not applied here yet (see taxonomy show)");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "The live version, applied and rejected changes.")
+  static final class Show extends Target implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      return print(call("GET", "/api/taxonomy"));
+    }
+  }
+
+  @Command(
+      name = "promote",
+      description = "Add an emerging task (an id from /api/emerging) to the live taxonomy.")
+  static final class Promote extends Target implements Callable<Integer> {
+    @Parameters(index = "0", description = "The emerging cluster's id")
+    String id;
+
+    @Option(
+        names = "--key",
+        description = "Task key to add it as (default: its proposed verb|noun)")
+    String key;
+
+    @Option(names = "--name", description = "Display name (default: from the key)")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      return print(
+          call(
+              "POST",
+              "/api/taxonomy/promote?id="
+                  + enc(id)
+                  + (key == null ? "" : "&key=" + enc(key))
+                  + (name == null ? "" : "&name=" + enc(name))));
+    }
+  }
+
+  @Command(name = "remove", description = "Remove a task from the live taxonomy.")
+  static final class Remove extends Target implements Callable<Integer> {
+    @Parameters(index = "0", description = "The task key")
+    String key;
+
+    @Override
+    public Integer call() throws Exception {
+      return print(call("POST", "/api/taxonomy/remove?key=" + enc(key)));
+    }
+  }
+}

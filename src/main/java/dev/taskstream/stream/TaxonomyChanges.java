@@ -1,0 +1,64 @@
+package dev.taskstream.stream;
+
+import dev.taskstream.avro.TaxonomyChange;
+import dev.taskstream.avro.TaxonomyOp;
+import dev.taskstream.taxonomy.TaskChange;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Taxonomy changes between their domain form and the taxonomy topic's Avro records. */
+public final class TaxonomyChanges {
+  private TaxonomyChanges() {}
+
+  /**
+   * @param c a change
+   * @param at when it was made
+   * @return its record
+   */
+  public static TaxonomyChange toAvro(final TaskChange c, final Instant at) {
+    final List<Float> centroid = new ArrayList<>(c.centroid().length);
+    for (final float f : c.centroid()) {
+      centroid.add(f);
+    }
+    return TaxonomyChange.newBuilder()
+        .setTaskKey(c.key())
+        .setOp(c.add() ? TaxonomyOp.ADD : TaxonomyOp.REMOVE)
+        .setName(c.name())
+        .setCentroid(centroid)
+        .setMembers(c.members())
+        .setCohesion(c.cohesion())
+        .setMinSimilarity(c.minSimilarity())
+        .setFingerprint(c.fingerprint())
+        .setDimension(c.dimension())
+        .setRevision(c.revision())
+        .setSource(c.source())
+        .setTopic(c.topic())
+        .setAt(at)
+        .build();
+  }
+
+  /**
+   * @param r a record
+   * @return the change
+   */
+  public static TaskChange fromAvro(final TaxonomyChange r) {
+    final float[] centroid = new float[r.getCentroid().size()];
+    for (int i = 0; i < centroid.length; i++) {
+      centroid[i] = r.getCentroid().get(i);
+    }
+    return new TaskChange(
+        r.getTaskKey(),
+        r.getOp() == TaxonomyOp.ADD,
+        r.getName(),
+        centroid,
+        r.getMembers(),
+        r.getCohesion(),
+        r.getMinSimilarity(),
+        r.getFingerprint(),
+        r.getDimension(),
+        r.getRevision(),
+        r.getSource(),
+        r.getTopic());
+  }
+}
