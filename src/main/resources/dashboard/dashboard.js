@@ -154,17 +154,53 @@ function drawNovel(items) {
   state.points.novel = items.length;
 }
 
+function drawEmerging(items) {
+  const body = document.querySelector('#emerging tbody');
+  body.replaceChildren(...items.map(c => {
+    const tr = document.createElement('tr');
+    const proposed = (c.proposedKey || '?') + (c.promotedAs ? ' → promoted as ' + c.promotedAs : '');
+    const nearest = c.nearestTasks.map(n => n.task + ' ' + n.similarity.toFixed(2)).join(', ');
+    for (const [text, cls] of [[c.id], [proposed], [String(c.size)], [c.cohesion.toFixed(2)],
+      [time(c.lastSeen)], [nearest], [c.exemplars.slice(0, 3).join(' · '), 'text']]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (cls) {
+        td.className = cls;
+      }
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
+  state.points.emerging = items.length;
+}
+
+/** Emerging tasks are optional (discovery may be off): their absence is not an error. */
+async function emerging() {
+  if (!state.info.discovery) {
+    return { items: [] };
+  }
+  try {
+    return await getJson('/api/emerging?limit=10');
+  } catch (e) {
+    return { items: [] };
+  }
+}
+
 async function refresh() {
   const select = document.getElementById('window');
   const label = select.value;
   const size = state.info.windowSizesMs[label];
   const from = Date.now() - HISTORY_WINDOWS * size;
   try {
-    const [stats, drift, novel] = await Promise.all([
+    const [stats, drift, novel, emergingTasks, info] = await Promise.all([
       getJson('/api/stats?window=' + encodeURIComponent(label) + '&from=' + from),
       getJson('/api/drift?window=' + encodeURIComponent(label) + '&limit=' + HISTORY_WINDOWS),
       getJson('/api/novel?limit=15'),
+      emerging(),
+      getJson('/api/info'),
     ]);
+    state.info = Object.assign(state.info, { taxonomyVersion: info.taxonomyVersion, tasks: info.tasks });
+    drawEmerging(emergingTasks.items);
     const windows = byWindow(stats.items);
     drawVolume(windows);
     drawMix(windows);
@@ -194,6 +230,7 @@ async function start() {
     select.appendChild(option);
   }
   select.addEventListener('change', refresh);
+  document.getElementById('emerging-section').hidden = !state.info.discovery;
   makeCharts();
   await refresh();
   setInterval(refresh, refreshMs);

@@ -65,6 +65,7 @@ public final class StreamBenchmark {
   private final List<String> texts;
   private final EmbedderConfig embedder;
   private final int batch;
+  private final boolean core;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final AtomicLong heapPeak = new AtomicLong();
 
@@ -74,6 +75,21 @@ public final class StreamBenchmark {
    * @param batch micro-batch records, and the bare embedder's window
    */
   public StreamBenchmark(final List<String> texts, final EmbedderConfig embedder, final int batch) {
+    this(texts, embedder, batch, false);
+  }
+
+  /**
+   * @param texts the instructions, one event each
+   * @param embedder the model settings (the default taxonomy's, or it is refused)
+   * @param batch micro-batch records, and the bare embedder's window
+   * @param core tag and route only: analytics, compression and discovery off
+   */
+  public StreamBenchmark(
+      final List<String> texts,
+      final EmbedderConfig embedder,
+      final int batch,
+      final boolean core) {
+    this.core = core;
     this.texts = List.copyOf(texts);
     this.embedder = embedder.withCacheSize(0);
     this.batch = batch;
@@ -89,8 +105,9 @@ public final class StreamBenchmark {
     final Thread sampler = heapSampler();
     try (EmbeddedBroker broker = new EmbeddedBroker();
         ApicurioRegistry apicurio = ApicurioRegistry.startAny(ApicurioRegistry.buildDirectory())) {
-      final AppConfig base =
+      final AppConfig full =
           AppConfig.forCluster(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
+      final AppConfig base = core ? full.core() : full;
       final AppConfig config =
           base.withEmbedder(embedder)
               .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)));

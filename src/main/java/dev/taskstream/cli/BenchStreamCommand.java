@@ -40,6 +40,11 @@ final class BenchStreamCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object on stdout.")
   boolean json;
 
+  @Option(
+      names = "--core",
+      description = "Tag and route only: analytics, compression and discovery off.")
+  boolean core;
+
   @Mixin EmbedderOptions embedder;
 
   @Override
@@ -50,14 +55,15 @@ final class BenchStreamCommand implements Callable<Integer> {
         all.size() >= events
             ? all.subList(0, events)
             : IntStream.range(0, events).mapToObj(i -> all.get(i % all.size())).toList();
-    final StreamBenchmark.Result r = new StreamBenchmark(texts, embedder.toConfig(), batch).run();
+    final StreamBenchmark.Result r =
+        new StreamBenchmark(texts, embedder.toConfig(), batch, core).run();
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(r));
       return 0;
     }
     System.out.printf(
         Locale.ROOT,
-        "%d events from %s, model %s, batch %d%n"
+        "%d events from %s, model %s, batch %d, %s%n"
             + "bare embedder      %8.1f texts/s before, %.1f after%n"
             + "stream end to end  %8.1f events/s (backlog)  ratio stream/bare %.2f%n"
             + "latency at %.0f/s   p50 %.0f ms  p99 %.0f ms (produce → routed topic)%n"
@@ -66,6 +72,7 @@ final class BenchStreamCommand implements Callable<Integer> {
         source,
         embedder.toConfig().model(),
         batch,
+        core ? "core topology (tag and route)" : "full service (analytics, compression, discovery)",
         r.bareBefore(),
         r.bareAfter(),
         r.streamRate(),

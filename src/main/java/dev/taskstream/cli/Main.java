@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ReliabilityCommand.class,
       SelectCommand.class,
-      TaxonomyCommand.class
+      TaxonomyCommand.class,
+      BenchDiscoveryCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

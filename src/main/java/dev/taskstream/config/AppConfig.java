@@ -273,6 +273,29 @@ public record AppConfig(
   }
 
   /**
+   * @return a copy that only tags and routes: no analytics, compression or discovery
+   */
+  public AppConfig core() {
+    return new AppConfig(
+        applicationId,
+        kafka,
+        registry,
+        topics,
+        routes,
+        embedder,
+        taxonomy,
+        noveltyThreshold,
+        topK,
+        batch,
+        includeEmbedding,
+        null,
+        http,
+        limits,
+        null,
+        null);
+  }
+
+  /**
    * @param newAnalytics windows and drift settings (null: none)
    * @return a copy with other analytics settings
    */

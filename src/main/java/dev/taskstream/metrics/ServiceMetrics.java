@@ -128,7 +128,7 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   @Override
   public void onEmerging(final String status) {
     Counter.builder("taskstream.discovery.events")
-        .description("Emerging-task events, by status (EMERGING, MERGED, EXPIRED)")
+        .description("Emerging-task events, by status (EMERGING, MERGED, EXPIRED, RETRACTED)")
         .tag("status", status)
         .register(registry)
         .increment();

@@ -33,7 +33,7 @@ public interface StreamObserver {
   default void onCompression(final String decision) {}
 
   /**
-   * @param status what a discovery event reported: EMERGING, MERGED or EXPIRED
+   * @param status what a discovery event reported: EMERGING, MERGED, EXPIRED or RETRACTED
    */
   default void onEmerging(final String status) {}
 

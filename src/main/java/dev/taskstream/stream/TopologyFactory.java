@@ -175,9 +175,12 @@ public final class TopologyFactory {
                 extras.compression() != null,
                 extras.discovery() != null),
         "deserialize");
+    // In memory, changelogged: the buffer never holds more than one batch, so RocksDB's per-record
+    // JNI and compaction work buys nothing, and a restart restores it from the changelog all the
+    // same.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(MicroBatchProcessor.STORE), Serdes.Long(), state),
+            Stores.inMemoryKeyValueStore(MicroBatchProcessor.STORE), Serdes.Long(), state),
         DeserializeProcessor.TO_BATCH);
     topology.addSink(
         MicroBatchProcessor.TO_TAGGED,
@@ -202,7 +205,7 @@ public final class TopologyFactory {
       addCompression(topology, settings, extras, outputSerializer);
     }
     if (extras.discovery() != null) {
-      addDiscovery(topology, extras, outputSerializer);
+      addDiscovery(topology, extras, outputSerializer, settings.noveltyThreshold());
     }
     if (extras.taxonomyTopic() != null) {
       addTaxonomyTopic(topology, extras);
@@ -215,7 +218,10 @@ public final class TopologyFactory {
    * the micro-clusters → emerging-task events.
    */
   private static void addDiscovery(
-      final Topology topology, final Extras extras, final Serializer<SpecificRecord> out) {
+      final Topology topology,
+      final Extras extras,
+      final Serializer<SpecificRecord> out,
+      final double noveltyThreshold) {
     final Discovery d = extras.discovery();
     final Serde<TaggedInstruction> candidates =
         AvroBinarySerde.of(TaggedInstruction.getClassSchema());
@@ -238,7 +244,8 @@ public final class TopologyFactory {
                 d.namer(),
                 d.taxonomy(),
                 d.modelFingerprint(),
-                s -> extras.observer().onEmerging(s.name())),
+                s -> extras.observer().onEmerging(s.name()),
+                noveltyThreshold),
         "discovery-candidates");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -87,6 +87,44 @@ class AppConfigTest {
   }
 
   @Test
+  void shouldReadDiscoverySettingsWithTopicsNamedAfterTheApplicationAndRefuseBadOnes()
+      throws IOException {
+    // Given defaults, then some discovery settings
+    final AppConfig d =
+        load("application-id: app\nkafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n");
+    final AppConfig c =
+        load(
+            "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                + "discovery: {join-similarity: 0.6, min-support: 12, half-life: 10m}\n");
+    // Then the topics follow the application and input, and the given values are read
+    assertThat(d.discovery().taxonomyTopic()).isEqualTo("app.taxonomy");
+    assertThat(d.discovery().candidatesTopic()).isEqualTo("app-discovery-candidates");
+    assertThat(d.discovery().emergingTopic()).isEqualTo("instructions.emerging-tasks");
+    assertThat(d.discovery().joinSimilarity()).isEqualTo(0.65);
+    assertThat(c.discovery().joinSimilarity()).isEqualTo(0.6);
+    assertThat(c.discovery().minSupport()).isEqualTo(12);
+    assertThat(c.discovery().halfLife()).hasMinutes(10);
+    // and a value out of range, or a typo, is refused naming the setting
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "discovery: {merge-similarity: 1.5}\n"))
+        .hasMessageContaining("discovery.merge-similarity");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                        + "discovery: {min-suport: 3}\n"))
+        .hasMessageContaining("min-suport");
+    assertThat(
+            load("kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n"
+                    + "discovery: {enabled: false}\n")
+                .discovery())
+        .isNull();
+  }
+
+  @Test
   void shouldReadTheExampleConfigKeptInTheRepository() {
     // Given the documented example, whose secrets come from the environment with defaults
     final AppConfig c = AppConfig.load(Path.of("topology/app.example.yaml"));

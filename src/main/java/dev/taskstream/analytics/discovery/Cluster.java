@@ -170,6 +170,10 @@ public final class Cluster {
     emittedSize = size;
   }
 
+  void retract() {
+    emittedSize = 0;
+  }
+
   /**
    * @return the id
    */

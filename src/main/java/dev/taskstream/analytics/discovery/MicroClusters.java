@@ -24,6 +24,7 @@ import java.util.Set;
 public final class MicroClusters {
   private final DiscoverySettings settings;
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+  private final java.util.function.Predicate<Cluster> stillNovel;
 
   /**
    * A novel instruction.
@@ -50,10 +51,14 @@ public final class MicroClusters {
    * @param changed clusters to store again
    * @param removed clusters to delete
    * @param emerged clusters to report (they are also in changed)
+   * @param retracted reported clusters that no longer look like a new task (they grew into a known
+   *     task's name or neighbourhood); reported again should that change back
    */
-  public record Outcome(Set<Cluster> changed, List<Removal> removed, List<Cluster> emerged) {
+  public record Outcome(
+      Set<Cluster> changed, List<Removal> removed, List<Cluster> emerged, List<Cluster> retracted) {
     static Outcome empty() {
-      return new Outcome(new LinkedHashSet<>(), new ArrayList<>(), new ArrayList<>());
+      return new Outcome(
+          new LinkedHashSet<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
   }
 
@@ -62,7 +67,22 @@ public final class MicroClusters {
    * @param stored clusters restored from the store
    */
   public MicroClusters(final DiscoverySettings settings, final Collection<Cluster> stored) {
+    this(settings, stored, c -> true);
+  }
+
+  /**
+   * @param settings thresholds and bounds
+   * @param stored clusters restored from the store
+   * @param stillNovel whether a cluster's centroid is itself still unlike every known task: a
+   *     cluster of a known task's instructions that each scored novel (a task the taxonomy holds
+   *     few examples of) is not a new task, and is not reported
+   */
+  public MicroClusters(
+      final DiscoverySettings settings,
+      final Collection<Cluster> stored,
+      final java.util.function.Predicate<Cluster> stillNovel) {
     this.settings = settings;
+    this.stillNovel = stillNovel;
     stored.forEach(c -> clusters.put(c.id(), c));
   }
 
@@ -94,6 +114,9 @@ public final class MicroClusters {
     if (ready(survivor)) {
       survivor.markEmitted();
       out.emerged().add(survivor);
+    } else if (survivor.emittedSize() > 0 && !stillNovel.test(survivor)) {
+      survivor.retract();
+      out.retracted().add(survivor);
     }
     return out;
   }
@@ -133,7 +156,9 @@ public final class MicroClusters {
 
   /** First report when it qualifies; a new one each time it has doubled since the last. */
   private boolean ready(final Cluster c) {
-    return qualifies(c) && (c.emittedSize() == 0 || c.size() >= 2 * c.emittedSize());
+    return qualifies(c)
+        && (c.emittedSize() == 0 || c.size() >= 2 * c.emittedSize())
+        && stillNovel.test(c);
   }
 
   /** Merges the grown cluster with any other it now overlaps, repeatedly; returns the survivor. */

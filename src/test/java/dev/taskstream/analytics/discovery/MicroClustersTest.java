@@ -147,4 +147,45 @@ class MicroClustersTest {
         .singleElement()
         .satisfies(r -> assertThat(r.size()).isEqualTo(4));
   }
+
+  @Test
+  void shouldNotReportAClusterTheGateCallsKnownAndRetractOneThatBecomesKnown() {
+    // Given a gate that lets clusters through until told otherwise
+    final boolean[] known = {true};
+    final MicroClusters book = new MicroClusters(SETTINGS, List.of(), c -> !known[0]);
+    // When a cluster reaches support while the gate says "known task"
+    for (int i = 1; i <= 3; i++) {
+      assertThat(book.add(member(i, "sort|list", 0, 1, 0.01f * i, 0)).emerged()).isEmpty();
+    }
+    // Then it is not reported; when the gate opens it is, on the next member
+    known[0] = false;
+    assertThat(book.add(member(4, "sort|list", 0, 1, 0.05f, 0)).emerged()).hasSize(1);
+    // and when it closes again the report is retracted once, not on every later member
+    known[0] = true;
+    assertThat(book.add(member(5, "sort|list", 0, 1, 0.06f, 0)).retracted()).hasSize(1);
+    assertThat(book.add(member(6, "sort|list", 0, 1, 0.07f, 0)).retracted()).isEmpty();
+  }
+
+  @Test
+  void shouldTreatAClusterNamedLikeAKnownTaskOrLyingOnOneAsKnown() {
+    // Given a taxonomy with sort|list on the x axis
+    final dev.taskstream.taxonomy.Taxonomy taxonomy =
+        dev.taskstream.taxonomy.TaxonomyBuilder.build(
+            new float[][] {{1, 0, 0}, {0, 1, 0}},
+            List.of("sort|list", "write|poem"),
+            new dev.taskstream.taxonomy.TaxonomyFingerprint("m", "a", "p", "CLS", "none", 3),
+            "t",
+            java.util.Map.of(),
+            dev.taskstream.taxonomy.NoveltyModel.UNCALIBRATED);
+    final NewTaskGate gate = new NewTaskGate(() -> taxonomy, 0.5, true);
+    final MicroClusters book = new MicroClusters(SETTINGS, List.of());
+    book.add(member(1, "plan|trip", 0, 0, 0, 1));
+    book.add(member(2, "sort|list", 0, 0.3f, 0, -1));
+    book.add(member(3, "plan|trip", 0, 1, 0, 0));
+    final List<Cluster> c = new ArrayList<>(book.clusters());
+    // Then a novel centroid with a new name passes; a known name or a known centroid does not
+    assertThat(gate.test(c.get(0))).isTrue();
+    assertThat(gate.test(c.get(1))).isFalse();
+    assertThat(gate.test(c.get(2))).isFalse();
+  }
 }

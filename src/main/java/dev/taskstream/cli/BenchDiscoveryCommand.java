@@ -1,0 +1,265 @@
+package dev.taskstream.cli;
+
+import dev.taskstream.analytics.discovery.DiscoverySettings;
+import dev.taskstream.bench.DiscoveryBenchmark;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.taxonomy.LiveTaxonomy;
+import dev.taskstream.taxonomy.PseudoLabeler;
+import dev.taskstream.taxonomy.TaskChange;
+import dev.taskstream.taxonomy.TaxonomyBundle;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import dev.taskstream.taxonomy.VerbNounExtractor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench-discovery}: leave tasks out of the taxonomy, stream their instructions among known
+ * ones, and measure what the discovery finds: precision, recall of hidden tasks, time to discovery.
+ */
+@Command(
+    name = "bench-discovery",
+    mixinStandardHelpOptions = true,
+    description =
+        "Hide tasks from the taxonomy, replay IEB instructions (labelled + pseudo-labelled) through"
+            + " the discovery's clustering, report precision / recall / time to discovery.")
+final class BenchDiscoveryCommand implements Callable<Integer> {
+  @Option(names = "--labelled", description = "IEB task file. Default: ${DEFAULT-VALUE}")
+  String labelled = "../shared/ieb/ift_test.json";
+
+  @Option(
+      names = "--pseudo",
+      description = "Unlabelled instructions, pseudo-labelled. Default: ${DEFAULT-VALUE}")
+  String pseudo = "../shared/ieb/eft_train_unsup.json";
+
+  @Option(names = "--hide", description = "Tasks to hide. Default: ${DEFAULT-VALUE}")
+  int hide = 30;
+
+  @Option(
+      names = "--hide-min",
+      description =
+          "Only hide tasks with at least this many instructions. Default: ${DEFAULT-VALUE}")
+  int hideMin = 20;
+
+  @Option(
+      names = "--join",
+      split = ",",
+      description = "Join similarities to try. Default: the service's")
+  List<Double> join;
+
+  @Option(
+      names = "--merge",
+      split = ",",
+      description = "Merge similarities to try. Default: the service's")
+  List<Double> merge;
+
+  @Option(names = "--min-support", split = ",", description = "Default: the service's")
+  List<Double> minSupport;
+
+  @Option(names = "--min-cohesion", split = ",", description = "Default: the service's")
+  List<Double> minCohesion;
+
+  @Option(
+      names = "--gates",
+      split = ",",
+      description =
+          "New-task checks to compare: NONE, CENTROID, NAME (the service's), CENTROID_AND_NAME."
+              + " Default: ${DEFAULT-VALUE}")
+  List<DiscoveryBenchmark.Gate> gates = List.of(DiscoveryBenchmark.Gate.NAME);
+
+  @Option(names = "--novelty", description = "Novelty threshold. Default: ${DEFAULT-VALUE}")
+  double novelty = 0.5;
+
+  @Option(
+      names = "--rate",
+      description = "Stream instructions per second. Default: ${DEFAULT-VALUE}")
+  double rate = 10;
+
+  @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}")
+  long seed = 7;
+
+  @Option(names = "--cache", description = "Vector cache. Default: ${DEFAULT-VALUE}")
+  Path cache = Path.of(System.getProperty("user.home"), ".cache", "taskstream");
+
+  @Mixin EmbedderOptions embedder;
+  @Mixin TaxonomyOption taxonomyOption;
+
+  @Override
+  public Integer call() throws Exception {
+    final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
+    final LabelledData ift = LabelledData.load(List.of(labelled));
+    final List<String> eft = EvalData.loadTexts(pseudo);
+    final float[][] iftV;
+    final float[][] eftV;
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
+      loaded
+          .taxonomy()
+          .requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), loaded.head()));
+      iftV = loaded.head().applyAll(VectorCache.embed(engine, ift.texts(), cache));
+      eftV = loaded.head().applyAll(VectorCache.embed(engine, eft, cache));
+    }
+    final VerbNounExtractor extractor = new VerbNounExtractor();
+    final Set<String> known = new LinkedHashSet<>();
+    loaded.taxonomy().tasks().forEach(t -> known.add(t.key()));
+    final PseudoLabeler labeler = new PseudoLabeler(extractor, known);
+    final List<DiscoveryBenchmark.Item> stream = new ArrayList<>();
+    for (int i = 0; i < ift.texts().size(); i++) {
+      final String text = ift.texts().get(i);
+      stream.add(
+          new DiscoveryBenchmark.Item(text, iftV[i], ift.tasks().get(i), name(extractor, text)));
+    }
+    int unlabelled = 0;
+    for (int i = 0; i < eft.size(); i++) {
+      final String label = eft.get(i).isBlank() ? null : labeler.label(eft.get(i)).orElse(null);
+      if (label == null) {
+        unlabelled++;
+        continue; // no ground truth to score it against
+      }
+      stream.add(
+          new DiscoveryBenchmark.Item(eft.get(i), eftV[i], label, name(extractor, eft.get(i))));
+    }
+    final Set<String> hidden = pickHidden(stream, known);
+    final Set<String> unseen = new HashSet<>(hidden);
+    stream.stream()
+        .map(DiscoveryBenchmark.Item::task)
+        .filter(t -> !known.contains(t))
+        .forEach(unseen::add);
+    final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
+    long revision = 0;
+    for (final String key : hidden) {
+      live.apply(
+          TaskChange.removal(
+              key, loaded.taxonomy().fingerprint().id(), loaded.taxonomy().dimension(), ++revision),
+          0);
+    }
+    Collections.shuffle(stream, new Random(seed));
+    for (final DiscoveryBenchmark.Gate gate : gates) {
+      for (final DiscoverySettings settings : grid()) {
+        final long t0 = System.nanoTime();
+        final DiscoveryBenchmark.Result r =
+            new DiscoveryBenchmark(settings, novelty, rate, gate)
+                .run(stream, live.get(), hidden, unseen);
+        System.out.println("gate: " + gate);
+        report(r, settings, hidden.size(), unlabelled, (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return 0;
+  }
+
+  private static String name(final VerbNounExtractor extractor, final String text) {
+    try {
+      return extractor.extract(text).orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Hidden tasks are taken from the taxonomy's own, among those the stream has enough of. */
+  private Set<String> pickHidden(
+      final List<DiscoveryBenchmark.Item> stream, final Set<String> known) {
+    final Map<String, Integer> counts = new HashMap<>();
+    stream.forEach(it -> counts.merge(it.task(), 1, Integer::sum));
+    final List<String> eligible =
+        new ArrayList<>(
+            counts.entrySet().stream()
+                .filter(e -> e.getValue() >= hideMin && known.contains(e.getKey()))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList());
+    if (eligible.size() < hide) {
+      throw new IllegalArgumentException(
+          "only " + eligible.size() + " tasks have " + hideMin + "+ instructions; lower --hide");
+    }
+    Collections.shuffle(eligible, new Random(seed));
+    return new HashSet<>(eligible.subList(0, hide));
+  }
+
+  /** Every combination of the given thresholds (the service's default where none is given). */
+  private List<DiscoverySettings> grid() {
+    final DiscoverySettings d = DiscoverySettings.defaults("c", "e", "t");
+    final List<DiscoverySettings> out = new ArrayList<>();
+    for (final double j : or(join, d.joinSimilarity())) {
+      for (final double m : or(merge, d.mergeSimilarity())) {
+        for (final double s : or(minSupport, d.minSupport())) {
+          for (final double c : or(minCohesion, d.minCohesion())) {
+            out.add(d.withThresholds(j, m, s, c));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Double> or(final List<Double> given, final double fallback) {
+    return given == null || given.isEmpty() ? List.of(fallback) : given;
+  }
+
+  private static void report(
+      final DiscoveryBenchmark.Result r,
+      final DiscoverySettings s,
+      final int hidden,
+      final int unlabelled,
+      final double seconds) {
+    System.out.printf(
+        Locale.ROOT,
+        "discovery: join %.2f, merge %.2f, min-support %.0f, min-cohesion %.2f, half-life %s%n"
+            + "stream: %d instructions (%d unscored: no pseudo-label), %d of unseen tasks (%d"
+            + " hidden + pseudo-labels the taxonomy lacks; %d novel, %.1f%%); known scored novel"
+            + " %d (%.1f%%)%n"
+            + "reported clusters %d, correct (>= 80%% one unseen task) %d: precision %.3f%n"
+            + "hidden tasks with >= min-support instructions %d, found %d: recall %.3f%n"
+            + "other unseen tasks with >= min-support instructions %d, found %d: recall %.3f%n"
+            + "time to discovery (median over found): %s instructions of the task, %s s of stream%n"
+            + "replay %.1f s%n",
+        s.joinSimilarity(),
+        s.mergeSimilarity(),
+        s.minSupport(),
+        s.minCohesion(),
+        s.halfLife(),
+        r.instructions(),
+        unlabelled,
+        r.hiddenInstructions(),
+        hidden,
+        r.novelHidden(),
+        100.0 * r.novelHidden() / Math.max(1, r.hiddenInstructions()),
+        r.novelKnown(),
+        100.0 * r.novelKnown() / Math.max(1, r.instructions() - r.hiddenInstructions()),
+        r.reported(),
+        r.correct(),
+        r.precision(),
+        r.hiddenTasks(),
+        r.found(),
+        r.recall(),
+        r.otherUnseenTasks(),
+        r.otherFound(),
+        r.otherRecall(),
+        median(r.instructionsToDiscovery().stream().map(Integer::doubleValue).toList()),
+        median(r.secondsToDiscovery()),
+        seconds);
+    r.examples().forEach(e -> System.out.println("  " + e));
+  }
+
+  private static String median(final List<Double> values) {
+    if (values.isEmpty()) {
+      return "-";
+    }
+    final List<Double> sorted = values.stream().sorted().toList();
+    final int n = sorted.size();
+    final double m =
+        n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return String.format(Locale.ROOT, "%.1f", m);
+  }
+}
