@@ -73,4 +73,30 @@ public final class Vectors {
     }
     return normalizeInPlace(c);
   }
+
+  /**
+   * Avro's {@code array<float>} is a {@code List<Float>} in generated classes.
+   *
+   * @param v a vector
+   * @return it as a list
+   */
+  public static java.util.List<Float> toList(final float[] v) {
+    final java.util.List<Float> out = new java.util.ArrayList<>(v.length);
+    for (final float f : v) {
+      out.add(f);
+    }
+    return out;
+  }
+
+  /**
+   * @param values a vector as Avro gives it
+   * @return it as an array
+   */
+  public static float[] fromList(final java.util.List<Float> values) {
+    final float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
 }

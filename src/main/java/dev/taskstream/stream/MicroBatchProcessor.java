@@ -3,6 +3,7 @@ package dev.taskstream.stream;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskScore;
+import dev.taskstream.embedding.Vectors;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskMatch;
 import java.time.Duration;
@@ -219,7 +220,9 @@ final class MicroBatchProcessor
             .setModelFingerprint(settings.modelFingerprint())
             .setProcessedAt(Instant.ofEpochMilli(now))
             .setEmbedding(
-                settings.includeEmbedding() && t.vector() != null ? floats(t.vector()) : null)
+                settings.includeEmbedding() && t.vector() != null
+                    ? Vectors.toList(t.vector())
+                    : null)
             .build();
     final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
     observer.onTagged(tagged.getTaskKey(), c.novelty(), c.novelty() >= settings.noveltyThreshold());
@@ -233,7 +236,7 @@ final class MicroBatchProcessor
     final TaggedInstruction candidate =
         tagged.getEmbedding() != null
             ? tagged
-            : TaggedInstruction.newBuilder(tagged).setEmbedding(floats(t.vector())).build();
+            : TaggedInstruction.newBuilder(tagged).setEmbedding(Vectors.toList(t.vector())).build();
     if (compress) {
       // Keyed by task: the compression's exemplars of one task live in one partition.
       context.forward(
@@ -249,13 +252,5 @@ final class MicroBatchProcessor
               timestamp),
           TO_DISCOVERY);
     }
-  }
-
-  private static List<Float> floats(final float[] vector) {
-    final List<Float> out = new ArrayList<>(vector.length);
-    for (final float f : vector) {
-      out.add(f);
-    }
-    return out;
   }
 }

@@ -2,10 +2,9 @@ package dev.taskstream.stream;
 
 import dev.taskstream.avro.TaxonomyChange;
 import dev.taskstream.avro.TaxonomyOp;
+import dev.taskstream.embedding.Vectors;
 import dev.taskstream.taxonomy.TaskChange;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Taxonomy changes between their domain form and the taxonomy topic's Avro records. */
 public final class TaxonomyChanges {
@@ -17,15 +16,11 @@ public final class TaxonomyChanges {
    * @return its record
    */
   public static TaxonomyChange toAvro(final TaskChange c, final Instant at) {
-    final List<Float> centroid = new ArrayList<>(c.centroid().length);
-    for (final float f : c.centroid()) {
-      centroid.add(f);
-    }
     return TaxonomyChange.newBuilder()
         .setTaskKey(c.key())
         .setOp(c.add() ? TaxonomyOp.ADD : TaxonomyOp.REMOVE)
         .setName(c.name())
-        .setCentroid(centroid)
+        .setCentroid(Vectors.toList(c.centroid()))
         .setMembers(c.members())
         .setCohesion(c.cohesion())
         .setMinSimilarity(c.minSimilarity())
@@ -43,15 +38,11 @@ public final class TaxonomyChanges {
    * @return the change
    */
   public static TaskChange fromAvro(final TaxonomyChange r) {
-    final float[] centroid = new float[r.getCentroid().size()];
-    for (int i = 0; i < centroid.length; i++) {
-      centroid[i] = r.getCentroid().get(i);
-    }
     return new TaskChange(
         r.getTaskKey(),
         r.getOp() == TaxonomyOp.ADD,
         r.getName(),
-        centroid,
+        Vectors.fromList(r.getCentroid()),
         r.getMembers(),
         r.getCohesion(),
         r.getMinSimilarity(),

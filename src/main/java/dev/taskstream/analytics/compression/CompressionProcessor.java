@@ -71,7 +71,7 @@ public final class CompressionProcessor
       return; // a tagger without vectors: nothing to compare, nothing to keep
     }
     final String task = t.getTaskKey();
-    final float[] vector = floats(t.getEmbedding());
+    final float[] vector = Vectors.fromList(t.getEmbedding());
     final List<float[]> kept = exemplarsOf(task);
     final Dedup.Decision d = Dedup.decide(kept, vector, settings.threshold(), settings.quota());
     counts.put(task, Counts.of(counts.get(task)).plus(d).bytes());
@@ -94,14 +94,6 @@ public final class CompressionProcessor
 
   private static String slot(final String task, final int index) {
     return task + SEPARATOR + String.format("%06d", index);
-  }
-
-  private static float[] floats(final List<Float> values) {
-    final float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
-    }
-    return out;
   }
 
   private static float[] floats(final byte[] bytes) {

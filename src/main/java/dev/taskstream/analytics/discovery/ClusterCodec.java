@@ -4,6 +4,7 @@ import dev.taskstream.avro.DiscoveryCluster;
 import dev.taskstream.avro.EmergingStatus;
 import dev.taskstream.avro.EmergingTask;
 import dev.taskstream.avro.NearTask;
+import dev.taskstream.embedding.Vectors;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskKey;
 import dev.taskstream.taxonomy.TaskMatch;
@@ -23,7 +24,7 @@ public final class ClusterCodec {
   public static DiscoveryCluster toStored(final Cluster c) {
     return DiscoveryCluster.newBuilder()
         .setId(c.id())
-        .setSum(boxed(c.sum()))
+        .setSum(Vectors.toList(c.sum()))
         .setWeight(c.weight())
         .setSize(c.size())
         .setMinSimilarity(c.minSimilarity())
@@ -43,7 +44,7 @@ public final class ClusterCodec {
   public static Cluster fromStored(final DiscoveryCluster d) {
     return new Cluster(
         d.getId(),
-        unboxed(d.getSum()),
+        Vectors.fromList(d.getSum()),
         d.getWeight(),
         d.getSize(),
         d.getMinSimilarity(),
@@ -90,25 +91,9 @@ public final class ClusterCodec {
         .setFirstSeen(Instant.ofEpochMilli(c.firstSeen()))
         .setLastSeen(Instant.ofEpochMilli(c.lastSeen()))
         .setNearestTasks(near)
-        .setCentroid(boxed(centroid))
+        .setCentroid(Vectors.toList(centroid))
         .setTaxonomyVersion(taxonomy.version())
         .setModelFingerprint(modelFingerprint)
         .build();
-  }
-
-  static List<Float> boxed(final float[] v) {
-    final List<Float> out = new ArrayList<>(v.length);
-    for (final float f : v) {
-      out.add(f);
-    }
-    return out;
-  }
-
-  static float[] unboxed(final List<Float> v) {
-    final float[] out = new float[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = v.get(i);
-    }
-    return out;
   }
 }

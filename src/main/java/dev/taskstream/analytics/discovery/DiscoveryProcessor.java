@@ -93,7 +93,7 @@ public final class DiscoveryProcessor
     if (t.getEmbedding() == null) {
       return; // nothing to cluster on
     }
-    final float[] unit = Vectors.normalizeInPlace(ClusterCodec.unboxed(t.getEmbedding()));
+    final float[] unit = Vectors.normalizeInPlace(Vectors.fromList(t.getEmbedding()));
     final MicroClusters.Member m =
         new MicroClusters.Member(
             t.getId(), t.getText(), unit, namer.apply(t.getText()), context.currentSystemTimeMs());
