@@ -50,12 +50,18 @@ final class TaxonomyCommand implements Runnable {
         throws IOException, InterruptedException {
       final URI uri = URI.create(url.replaceAll("/+$", "") + pathAndQuery);
       final HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
-      final HttpResponse<String> answer =
-          HTTP.send(
-              "POST".equals(method)
-                  ? r.POST(HttpRequest.BodyPublishers.noBody()).build()
-                  : r.build(),
-              HttpResponse.BodyHandlers.ofString());
+      final HttpResponse<String> answer;
+      try {
+        answer =
+            HTTP.send(
+                "POST".equals(method)
+                    ? r.POST(HttpRequest.BodyPublishers.noBody()).build()
+                    : r.build(),
+                HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.ConnectException e) {
+        throw new IllegalStateException(
+            "no service answers at " + url + " (is it running? its http.port goes in --url)", e);
+      }
       final JsonNode body = new ObjectMapper().readTree(answer.body());
       if (answer.statusCode() >= 400) {
         throw new IllegalStateException(

@@ -68,6 +68,18 @@ class MainTest {
   }
 
   @Test
+  void shouldSayInOneLineThatNoServiceAnswersWhenChangingTheTaxonomy() {
+    // Given no service on the port, When the taxonomy is shown or changed through it
+    // Then the CLI fails with one line naming the address, and a missing argument is a usage error
+    assertThat(Main.run("taxonomy", "show", "--url", "http://127.0.0.1:1")).isEqualTo(1);
+    assertThat(stderr().strip())
+        .isEqualTo(
+            "taskstream: no service answers at http://127.0.0.1:1 (is it running? its http.port"
+                + " goes in --url)");
+    assertThat(Main.run("taxonomy", "promote")).isEqualTo(2);
+  }
+
+  @Test
   void shouldExitTwoOnAUsageError() {
     assertThat(Main.run("evaluate", "--seeds", "many")).isEqualTo(2);
     assertThat(stderr().strip()).contains("--help").doesNotContain("\n");
