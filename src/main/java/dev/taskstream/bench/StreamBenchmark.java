@@ -65,6 +65,7 @@ public final class StreamBenchmark {
   private final List<String> texts;
   private final EmbedderConfig embedder;
   private final int batch;
+  private Map<String, String> kafkaProperties = Map.of();
   private final boolean core;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final AtomicLong heapPeak = new AtomicLong();
@@ -96,6 +97,15 @@ public final class StreamBenchmark {
   }
 
   /**
+   * @param properties Kafka Streams properties for the service under test (commit interval, …)
+   * @return this benchmark
+   */
+  public StreamBenchmark withKafkaProperties(final Map<String, String> properties) {
+    kafkaProperties = Map.copyOf(properties);
+    return this;
+  }
+
+  /**
    * @return the figures
    * @throws Exception when the broker, registry or service fail
    */
@@ -110,7 +120,8 @@ public final class StreamBenchmark {
       final AppConfig base = core ? full.core() : full;
       final AppConfig config =
           base.withEmbedder(embedder)
-              .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)));
+              .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)))
+              .withKafkaProperties(kafkaProperties);
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       final List<byte[]> events = serialize(registry, config.topics().input());
       final double rate;

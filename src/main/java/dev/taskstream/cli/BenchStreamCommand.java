@@ -3,8 +3,10 @@ package dev.taskstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskstream.bench.StreamBenchmark;
 import dev.taskstream.evaluation.EvalData;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -45,6 +47,12 @@ final class BenchStreamCommand implements Callable<Integer> {
       description = "Tag and route only: analytics, compression and discovery off.")
   boolean core;
 
+  @Option(
+      names = {"-P", "--kafka-property"},
+      paramLabel = "KEY=VALUE",
+      description = "Kafka Streams property for the service under test (repeatable).")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
   @Mixin EmbedderOptions embedder;
 
   @Override
@@ -56,7 +64,9 @@ final class BenchStreamCommand implements Callable<Integer> {
             ? all.subList(0, events)
             : IntStream.range(0, events).mapToObj(i -> all.get(i % all.size())).toList();
     final StreamBenchmark.Result r =
-        new StreamBenchmark(texts, embedder.toConfig(), batch, core).run();
+        new StreamBenchmark(texts, embedder.toConfig(), batch, core)
+            .withKafkaProperties(kafkaProperties)
+            .run();
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(r));
       return 0;

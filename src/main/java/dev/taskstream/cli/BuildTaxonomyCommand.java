@@ -1,12 +1,14 @@
 package dev.taskstream.cli;
 
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.NoveltyCalibration;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBuilder;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import dev.taskstream.taxonomy.VerbNounExtractor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,8 +57,10 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     final TaskHead head = headOption.load();
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       final float[][] vectors = head.applyAll(Progress.embedAll(engine, labelled.texts()));
+      final VerbNounExtractor extractor = new VerbNounExtractor();
+      final List<NameEvidence> names = labelled.texts().stream().map(extractor::evidence).toList();
       final NoveltyCalibration.Result calibration =
-          NoveltyCalibration.fit(vectors, labelled.tasks(), folds, 7);
+          NoveltyCalibration.fit(vectors, labelled.tasks(), names, folds, 7);
       final TaxonomyFingerprint fingerprint = TaxonomyFingerprint.of(engine.fingerprint(), head);
       final Taxonomy taxonomy =
           TaxonomyBuilder.build(
@@ -68,6 +72,8 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
               calibration.model());
       final Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
+      figures.put("uses_names", calibration.usesNames());
+      figures.put("embedding_terms_auc", calibration.embeddingAuc());
       figures.put("baseline_auc_1_minus_top1", calibration.baselineAuc());
       figures.put("novel_probes", calibration.novelProbes());
       figures.put("known_probes", calibration.knownProbes());

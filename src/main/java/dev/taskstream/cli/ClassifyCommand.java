@@ -11,6 +11,7 @@ import dev.taskstream.taxonomy.TaskMatch;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import dev.taskstream.taxonomy.VerbNounExtractor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,9 +56,10 @@ final class ClassifyCommand implements Callable<Integer> {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
       final float[][] vectors = head.applyAll(engine.embed(all));
+      final VerbNounExtractor extractor = new VerbNounExtractor();
       final List<Classification> results = new ArrayList<>();
-      for (final float[] v : vectors) {
-        results.add(taxonomy.classify(v, top));
+      for (int i = 0; i < vectors.length; i++) {
+        results.add(taxonomy.classify(vectors[i], top, extractor.evidence(all.get(i))));
       }
       print(all, results, taxonomy);
       System.err.printf(

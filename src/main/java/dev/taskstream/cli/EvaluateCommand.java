@@ -9,6 +9,7 @@ import dev.taskstream.evaluation.EvalReport;
 import dev.taskstream.evaluation.EvalSet;
 import dev.taskstream.evaluation.Evaluator;
 import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.VerbNounExtractor;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,11 +70,14 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return v;
           };
-      final Evaluator evaluator = new Evaluator(embed, seeds);
+      final VerbNounExtractor extractor = new VerbNounExtractor();
+      final Evaluator evaluator = new Evaluator(embed, seeds, extractor::evidence);
       // With a head, the same frozen vectors are scored again through it: one embedding pass.
       final Evaluator headed =
           new Evaluator(
-              t -> head.applyAll(t.stream().map(frozen::get).toArray(float[][]::new)), seeds);
+              t -> head.applyAll(t.stream().map(frozen::get).toArray(float[][]::new)),
+              seeds,
+              extractor::evidence);
       for (final EvalSet set : sets) {
         reports.add(evaluator.evaluate(set));
         if (head != TaskHead.NONE) {
@@ -159,9 +163,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (r.noveltyAuc() != null) {
           out.printf(
               Locale.ROOT,
-              "  %-12s %.4f (1 - top-1 cosine: %.4f; whole tasks left out)%n",
+              "  %-12s %.4f (embedding terms only: %.4f; 1 - top-1 cosine: %.4f; whole tasks"
+                  + " left out)%n",
               "novelty_auc",
               r.noveltyAuc(),
+              r.noveltyAucEmbedding(),
               r.noveltyAucBaseline());
         }
       } else {

@@ -225,6 +225,32 @@ public record AppConfig(
   }
 
   /**
+   * @param extra Kafka Streams and client properties to add (overriding ones of the same name)
+   * @return a copy with them passed through
+   */
+  public AppConfig withKafkaProperties(final Map<String, String> extra) {
+    final Map<String, String> merged = new java.util.LinkedHashMap<>(kafka.properties());
+    merged.putAll(extra);
+    return new AppConfig(
+        applicationId,
+        new Kafka(kafka.bootstrapServers(), kafka.processingGuarantee(), kafka.stateDir(), merged),
+        registry,
+        topics,
+        routes,
+        embedder,
+        taxonomy,
+        noveltyThreshold,
+        topK,
+        batch,
+        includeEmbedding,
+        analytics,
+        http,
+        limits,
+        compression,
+        discovery);
+  }
+
+  /**
    * @param newBatch micro-batch limits
    * @return a copy with other batch limits
    */

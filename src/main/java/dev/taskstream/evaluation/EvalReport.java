@@ -20,7 +20,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param spearman Spearman correlation of cosine with the same-task label (pairs)
  * @param rocAuc ROC AUC of cosine for the same-task label (pairs)
  * @param noveltyAuc ROC AUC of calibrated novelty, instructions of left-out tasks against held-out
- *     instructions of known tasks (labelled files)
+ *     instructions of known tasks (labelled files); with extracted names when they were given and
+ *     helped
+ * @param noveltyAucEmbedding the same for the embedding terms alone
  * @param noveltyAucBaseline the same for {@code 1 - top-1 cosine}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,4 +40,5 @@ public record EvalReport(
     Double spearman,
     @JsonProperty("roc_auc") Double rocAuc,
     @JsonProperty("novelty_auc") Double noveltyAuc,
+    @JsonProperty("novelty_auc_embedding") Double noveltyAucEmbedding,
     @JsonProperty("novelty_auc_baseline") Double noveltyAucBaseline) {}

@@ -1,6 +1,7 @@
 package dev.taskstream.evaluation;
 
 import dev.taskstream.embedding.Vectors;
+import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.NoveltyCalibration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,17 +25,33 @@ public final class Evaluator {
 
   private final Function<List<String>, float[][]> embedder;
   private final int seeds;
+  private final Function<String, NameEvidence> namer;
 
   /**
+   * Novelty from the embedding terms only.
+   *
    * @param embedder turns instructions into unit vectors
    * @param seeds how many k-means seeds to average over
    */
   public Evaluator(final Function<List<String>, float[][]> embedder, final int seeds) {
+    this(embedder, seeds, null);
+  }
+
+  /**
+   * @param embedder turns instructions into unit vectors
+   * @param seeds how many k-means seeds to average over
+   * @param namer names an instruction's task for novelty's name terms, or null for none
+   */
+  public Evaluator(
+      final Function<List<String>, float[][]> embedder,
+      final int seeds,
+      final Function<String, NameEvidence> namer) {
     if (seeds < 1) {
       throw new IllegalArgumentException("seeds must be >= 1: " + seeds);
     }
     this.embedder = embedder;
     this.seeds = seeds;
+    this.namer = namer;
   }
 
   /**
@@ -67,7 +84,9 @@ public final class Evaluator {
       scores[3][s] = c.homogeneity();
     }
     final NearestCentroid.Result ncc = NearestCentroid.evaluate(vectors, truth, k, SPLIT_SEED);
-    final NoveltyCalibration.Result novelty = novelty(vectors, set.tasks());
+    final List<NameEvidence> names =
+        namer == null ? null : set.texts().stream().map(namer).toList();
+    final NoveltyCalibration.Result novelty = novelty(vectors, set.tasks(), names);
     return new EvalReport(
         set.source(),
         "labelled",
@@ -82,14 +101,15 @@ public final class Evaluator {
         null,
         null,
         novelty == null ? null : novelty.outOfFoldAuc(),
+        novelty == null ? null : novelty.embeddingAuc(),
         novelty == null ? null : novelty.baselineAuc());
   }
 
   /** Leave-tasks-out novelty; null when no task has two instructions to hold one back. */
   private static NoveltyCalibration.Result novelty(
-      final float[][] vectors, final List<String> tasks) {
+      final float[][] vectors, final List<String> tasks, final List<NameEvidence> names) {
     try {
-      return NoveltyCalibration.fit(vectors, tasks, 5, SPLIT_SEED);
+      return NoveltyCalibration.fit(vectors, tasks, names, 5, SPLIT_SEED);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -119,6 +139,7 @@ public final class Evaluator {
         null,
         MathEx.spearman(sims, labels),
         AUC.of(set.labels(), sims),
+        null,
         null,
         null);
   }

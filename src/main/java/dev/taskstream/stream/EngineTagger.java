@@ -2,11 +2,13 @@ package dev.taskstream.stream;
 
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The production tagger: embed in one bucketed call, project through the head, classify. */
 public final class EngineTagger implements Tagger {
@@ -14,6 +16,7 @@ public final class EngineTagger implements Tagger {
   private final TaskHead head;
   private final java.util.function.Supplier<Taxonomy> taxonomy;
   private final int topK;
+  private final Function<String, NameEvidence> namer;
 
   /**
    * @param engine the embedder (owned by the caller, closed after the stream)
@@ -38,11 +41,28 @@ public final class EngineTagger implements Tagger {
       final TaskHead head,
       final java.util.function.Supplier<Taxonomy> taxonomy,
       final int topK) {
+    this(engine, head, taxonomy, topK, null);
+  }
+
+  /**
+   * @param engine the embedder (owned by the caller, closed after the stream)
+   * @param head the taxonomy's head
+   * @param taxonomy the live taxonomy; its current one is refused here if built for other vectors
+   * @param topK alternatives per instruction
+   * @param namer names each instruction for novelty's name terms, or null for embedding terms only
+   */
+  public EngineTagger(
+      final EmbeddingEngine engine,
+      final TaskHead head,
+      final java.util.function.Supplier<Taxonomy> taxonomy,
+      final int topK,
+      final Function<String, NameEvidence> namer) {
     taxonomy.get().requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
     this.engine = engine;
     this.head = head;
     this.taxonomy = taxonomy;
     this.topK = topK;
+    this.namer = namer;
   }
 
   @Override
@@ -56,8 +76,13 @@ public final class EngineTagger implements Tagger {
     // One snapshot per batch: a taxonomy change lands between batches, never inside one.
     final Taxonomy now = taxonomy.get();
     final List<Tagging> out = new ArrayList<>(vectors.length);
-    for (final float[] v : vectors) {
-      out.add(new Tagging(now.classify(v, topK), v, now.version()));
+    // Extraction costs about a millisecond: only where the taxonomy's novelty reads names.
+    final boolean named = namer != null && now.novelty().withName() != null;
+    for (int i = 0; i < vectors.length; i++) {
+      final float[] v = vectors[i];
+      final Classification c =
+          named ? now.classify(v, topK, namer.apply(texts.get(i))) : now.classify(v, topK);
+      out.add(new Tagging(c, v, now.version()));
     }
     return out;
   }

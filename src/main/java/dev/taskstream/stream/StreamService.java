@@ -108,7 +108,9 @@ public final class StreamService implements AutoCloseable {
     TaxonomyPublisher publisher = null;
     try {
       final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
-      final EngineTagger tagger = new EngineTagger(engine, loaded.head(), live, config.topK());
+      final VerbNounExtractor extractor = new VerbNounExtractor();
+      final EngineTagger tagger =
+          new EngineTagger(engine, loaded.head(), live, config.topK(), extractor::evidence);
       final long t1 = System.nanoTime();
       final Set<String> topics = ensureTopics(config, routes, loaded.taxonomy());
       final long t2 = System.nanoTime();
@@ -125,7 +127,7 @@ public final class StreamService implements AutoCloseable {
       live.onApplied(c -> restricted.known(c.topic()));
       final KafkaStreams streams =
           new KafkaStreams(
-              topology(config, registry, live, engine, restricted, tagger, metrics),
+              topology(config, registry, live, engine, restricted, tagger, extractor, metrics),
               streamsProperties(config, api));
       publisher = config.discovery() == null ? null : publisher(config, registry, live, routes);
       streams.setUncaughtExceptionHandler(
@@ -164,6 +166,7 @@ public final class StreamService implements AutoCloseable {
       final EmbeddingEngine engine,
       final RouteTable routes,
       final EngineTagger tagger,
+      final VerbNounExtractor extractor,
       final ServiceMetrics metrics) {
     final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out =
         new ConfluentAvroSerde<SpecificRecord>(registry, TaggedInstruction.getClassSchema(), false)
@@ -188,7 +191,7 @@ public final class StreamService implements AutoCloseable {
             analytics,
             metrics,
             config.compression(),
-            discovery(config, live, engine),
+            discovery(config, live, engine, extractor),
             config.discovery() == null
                 ? null
                 : new TopologyFactory.TaxonomyTopic(
@@ -200,20 +203,17 @@ public final class StreamService implements AutoCloseable {
   }
 
   private static TopologyFactory.Discovery discovery(
-      final AppConfig config, final LiveTaxonomy live, final EmbeddingEngine engine) {
+      final AppConfig config,
+      final LiveTaxonomy live,
+      final EmbeddingEngine engine,
+      final VerbNounExtractor extractor) {
     if (config.discovery() == null) {
       return null;
     }
-    final VerbNounExtractor extractor = new VerbNounExtractor();
     return new TopologyFactory.Discovery(
         config.discovery(),
-        text -> {
-          try {
-            return extractor.extract(text).orElse(null);
-          } catch (RuntimeException e) {
-            return null; // a name is a nicety: an instruction the parser chokes on stays unnamed
-          }
-        },
+        // An instruction the parser chokes on stays unnamed (evidence() never throws).
+        text -> extractor.evidence(text).pair(),
         live,
         engine.fingerprint().id());
   }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import smile.classification.LogisticRegression;
 import smile.validation.metric.AUC;
 
@@ -13,7 +14,9 @@ import smile.validation.metric.AUC;
  * into folds; for each fold, a taxonomy of the other tasks is built (keeping one instruction of
  * each multi-instruction task back as a known probe) and every instruction of the fold's tasks is a
  * novel probe. A logistic model on (top-1, margin, top-1 minus cohesion) separates the two, with
- * classes balanced so that 0.5 means "as likely new as known".
+ * classes balanced so that 0.5 means "as likely new as known". Given the instructions' extracted
+ * names, a second model adds the name terms ({@link NoveltyModel.WithName}); it is kept only when
+ * it separates the held-out folds better than the embedding terms alone.
  */
 public final class NoveltyCalibration {
   private NoveltyCalibration() {}
@@ -22,8 +25,9 @@ public final class NoveltyCalibration {
    * The fitted model and how well it separates probes it was not fitted on.
    *
    * @param model the model fitted on all probes
-   * @param outOfFoldAuc ROC AUC of novelty for novel vs known probes, each probe scored by a model
-   *     fitted without its fold
+   * @param outOfFoldAuc ROC AUC of the model's novelty for novel vs known probes, each probe scored
+   *     by a model fitted without its fold (with names when the model uses them)
+   * @param embeddingAuc the same for the embedding terms alone
    * @param baselineAuc ROC AUC of {@code 1 - top-1 similarity} on the same probes
    * @param novelProbes how many novel probes
    * @param knownProbes how many known probes
@@ -31,18 +35,24 @@ public final class NoveltyCalibration {
   public record Result(
       NoveltyModel model,
       double outOfFoldAuc,
+      double embeddingAuc,
       double baselineAuc,
       int novelProbes,
-      int knownProbes) {}
-
-  /** One probe's features, label (1 = novel) and fold. */
-  private record Probe(double top1, double margin, double cohesion, int label, int fold) {
-    double[] features() {
-      return NoveltyModel.features(top1, margin, cohesion);
+      int knownProbes) {
+    /**
+     * @return whether the model reads extracted names
+     */
+    public boolean usesNames() {
+      return model.withName() != null;
     }
   }
 
+  /** One probe's features (embedding terms, then name terms when known), label and fold. */
+  private record Probe(double top1, double[] embedding, double[] withName, int label, int fold) {}
+
   /**
+   * Embedding terms only.
+   *
    * @param vectors unit vectors, one per instruction
    * @param tasks each instruction's task key
    * @param folds number of task folds (at least 2)
@@ -51,62 +61,155 @@ public final class NoveltyCalibration {
    */
   public static Result fit(
       final float[][] vectors, final List<String> tasks, final int folds, final long seed) {
+    return fit(vectors, tasks, null, folds, seed);
+  }
+
+  /**
+   * @param vectors unit vectors, one per instruction
+   * @param tasks each instruction's task key
+   * @param names each instruction's extracted name, or null to fit the embedding terms only
+   * @param folds number of task folds (at least 2)
+   * @param seed shuffling seed
+   * @return the fitted model and its out-of-fold AUC
+   */
+  public static Result fit(
+      final float[][] vectors,
+      final List<String> tasks,
+      final List<NameEvidence> names,
+      final int folds,
+      final long seed) {
     final List<List<Integer>> groups = new ArrayList<>(TaskGroups.of(tasks).values());
     Collections.shuffle(groups, new Random(seed));
     final List<Probe> probes = new ArrayList<>();
     for (int f = 0; f < folds; f++) {
-      probes.addAll(probesForFold(vectors, groups, folds, f));
-    }
-    final double[] oof = new double[probes.size()];
-    for (int f = 0; f < folds; f++) {
-      final NoveltyModel model = logistic(probes, f, seed);
-      for (int i = 0; i < probes.size(); i++) {
-        final Probe p = probes.get(i);
-        if (p.fold() == f) {
-          oof[i] = model.score(p.top1(), p.margin(), p.cohesion());
-        }
-      }
+      probes.addAll(new Fold(vectors, tasks, names, groups, folds, f).probes());
     }
     final int[] labels = probes.stream().mapToInt(Probe::label).toArray();
+    final double embeddingAuc = AUC.of(labels, outOfFold(probes, folds, seed, Probe::embedding));
+    final double[] w = logistic(probes, -1, seed, Probe::embedding);
+    NoveltyModel model = new NoveltyModel(w[3], w[0], w[1], w[2]);
+    double auc = embeddingAuc;
+    if (names != null) {
+      final double nameAuc = AUC.of(labels, outOfFold(probes, folds, seed, Probe::withName));
+      if (nameAuc > embeddingAuc) {
+        model =
+            new NoveltyModel(
+                w[3],
+                w[0],
+                w[1],
+                w[2],
+                NoveltyModel.WithName.of(logistic(probes, -1, seed, Probe::withName)));
+        auc = nameAuc;
+      }
+    }
     final double[] baseline = probes.stream().mapToDouble(p -> 1 - p.top1()).toArray();
     final int novel = (int) probes.stream().filter(p -> p.label() == 1).count();
     return new Result(
-        logistic(probes, -1, seed),
-        AUC.of(labels, oof),
-        AUC.of(labels, baseline),
-        novel,
-        probes.size() - novel);
+        model, auc, embeddingAuc, AUC.of(labels, baseline), novel, probes.size() - novel);
   }
 
-  private static List<Probe> probesForFold(
-      final float[][] vectors, final List<List<Integer>> groups, final int folds, final int fold) {
-    final List<float[]> centroids = new ArrayList<>();
-    final List<Double> cohesion = new ArrayList<>();
-    final List<Integer> knownProbes = new ArrayList<>();
-    final List<Integer> novelProbes = new ArrayList<>();
-    for (int g = 0; g < groups.size(); g++) {
-      final List<Integer> members = groups.get(g);
-      if (g % folds == fold) {
-        novelProbes.addAll(members);
-        continue;
+  /** Each probe scored by a model fitted without its fold. */
+  private static double[] outOfFold(
+      final List<Probe> probes,
+      final int folds,
+      final long seed,
+      final Function<Probe, double[]> features) {
+    final double[] oof = new double[probes.size()];
+    for (int f = 0; f < folds; f++) {
+      final double[] w = logistic(probes, f, seed, features);
+      for (int i = 0; i < probes.size(); i++) {
+        final Probe p = probes.get(i);
+        if (p.fold() == f) {
+          oof[i] = linear(w, features.apply(p));
+        }
       }
-      final List<Integer> build =
-          members.size() > 1 ? members.subList(0, members.size() - 1) : members;
-      if (members.size() > 1) {
-        knownProbes.add(members.get(members.size() - 1));
+    }
+    return oof;
+  }
+
+  /** The logit: AUC needs only the order, which the sigmoid keeps. */
+  private static double linear(final double[] w, final double[] x) {
+    double z = w[x.length];
+    for (int j = 0; j < x.length; j++) {
+      z += w[j] * x[j];
+    }
+    return z;
+  }
+
+  /** The taxonomy of one fold's known tasks, and its probes. */
+  private static final class Fold {
+    private final float[][] vectors;
+    private final List<NameEvidence> names;
+    private final List<float[]> centroids = new ArrayList<>();
+    private final List<Double> cohesion = new ArrayList<>();
+    private final List<String> keys = new ArrayList<>();
+    private final List<Integer> knownProbes = new ArrayList<>();
+    private final List<Integer> novelProbes = new ArrayList<>();
+    private final int fold;
+    private final TaskNames taskNames;
+
+    Fold(
+        final float[][] vectors,
+        final List<String> tasks,
+        final List<NameEvidence> names,
+        final List<List<Integer>> groups,
+        final int folds,
+        final int fold) {
+      this.vectors = vectors;
+      this.names = names;
+      this.fold = fold;
+      for (int g = 0; g < groups.size(); g++) {
+        final List<Integer> members = groups.get(g);
+        if (g % folds == fold) {
+          novelProbes.addAll(members);
+          continue;
+        }
+        final List<Integer> build =
+            members.size() > 1 ? members.subList(0, members.size() - 1) : members;
+        if (members.size() > 1) {
+          knownProbes.add(members.get(members.size() - 1));
+        }
+        final float[] c = Vectors.normalizedMean(vectors, build);
+        centroids.add(c);
+        cohesion.add(cohesionOf(c, vectors, build));
+        keys.add(tasks.get(members.get(0)));
       }
-      final float[] c = Vectors.normalizedMean(vectors, build);
-      centroids.add(c);
-      cohesion.add(cohesionOf(c, vectors, build));
+      this.taskNames = new TaskNames(keys);
     }
-    final List<Probe> probes = new ArrayList<>();
-    for (final int i : knownProbes) {
-      probes.add(probe(vectors[i], centroids, cohesion, 0, fold));
+
+    List<Probe> probes() {
+      final List<Probe> probes = new ArrayList<>();
+      for (final int i : knownProbes) {
+        probes.add(probe(i, 0));
+      }
+      for (final int i : novelProbes) {
+        probes.add(probe(i, 1));
+      }
+      return probes;
     }
-    for (final int i : novelProbes) {
-      probes.add(probe(vectors[i], centroids, cohesion, 1, fold));
+
+    private Probe probe(final int i, final int label) {
+      final float[] v = vectors[i];
+      double s1 = Double.NEGATIVE_INFINITY;
+      double s2 = Double.NEGATIVE_INFINITY;
+      int best = -1;
+      for (int t = 0; t < centroids.size(); t++) {
+        final double s = Vectors.dot(centroids.get(t), v);
+        if (s > s1) {
+          s2 = s1;
+          s1 = s;
+          best = t;
+        } else if (s > s2) {
+          s2 = s;
+        }
+      }
+      final double[] embedding = NoveltyModel.features(s1, s1 - s2, cohesion.get(best));
+      final double[] withName =
+          names == null
+              ? null
+              : NoveltyModel.features(embedding, taskNames.features(names.get(i), keys.get(best)));
+      return new Probe(s1, embedding, withName, label, fold);
     }
-    return probes;
   }
 
   private static double cohesionOf(
@@ -118,31 +221,16 @@ public final class NoveltyCalibration {
     return sum / members.size();
   }
 
-  private static Probe probe(
-      final float[] v,
-      final List<float[]> centroids,
-      final List<Double> cohesion,
-      final int label,
-      final int fold) {
-    double s1 = Double.NEGATIVE_INFINITY;
-    double s2 = Double.NEGATIVE_INFINITY;
-    int best = -1;
-    for (int t = 0; t < centroids.size(); t++) {
-      final double s = Vectors.dot(centroids.get(t), v);
-      if (s > s1) {
-        s2 = s1;
-        s1 = s;
-        best = t;
-      } else if (s > s2) {
-        s2 = s;
-      }
-    }
-    return new Probe(s1, s1 - s2, cohesion.get(best), label, fold);
-  }
-
-  /** Fits on all probes outside {@code heldOutFold} (-1: all), majority class subsampled. */
-  private static NoveltyModel logistic(
-      final List<Probe> probes, final int heldOutFold, final long seed) {
+  /**
+   * Fits on all probes outside {@code heldOutFold} (-1: all), majority class subsampled.
+   *
+   * @return the coefficients, intercept last
+   */
+  private static double[] logistic(
+      final List<Probe> probes,
+      final int heldOutFold,
+      final long seed,
+      final Function<Probe, double[]> features) {
     final List<Probe> novel = new ArrayList<>();
     final List<Probe> known = new ArrayList<>();
     for (final Probe p : probes) {
@@ -161,13 +249,12 @@ public final class NoveltyCalibration {
     final double[][] x = new double[2 * n][];
     final int[] y = new int[2 * n];
     for (int i = 0; i < n; i++) {
-      x[2 * i] = novel.get(i).features();
+      x[2 * i] = features.apply(novel.get(i));
       y[2 * i] = 1;
-      x[2 * i + 1] = known.get(i).features();
+      x[2 * i + 1] = features.apply(known.get(i));
       y[2 * i + 1] = 0;
     }
-    final double[] w = LogisticRegression.binomial(x, y).coefficients();
-    return new NoveltyModel(w[3], w[0], w[1], w[2]);
+    return LogisticRegression.binomial(x, y).coefficients();
   }
 
   /**
@@ -179,8 +266,11 @@ public final class NoveltyCalibration {
   public static String describe(final Result result) {
     return String.format(
         java.util.Locale.ROOT,
-        "novelty AUC %.3f out of fold (1 - top-1 cosine: %.3f) on %d novel / %d known probes",
+        "novelty AUC %.3f out of fold (%s; embedding terms only: %.3f; 1 - top-1 cosine: %.3f)"
+            + " on %d novel / %d known probes",
         result.outOfFoldAuc(),
+        result.usesNames() ? "with names" : "embedding terms",
+        result.embeddingAuc(),
         result.baselineAuc(),
         result.novelProbes(),
         result.knownProbes());

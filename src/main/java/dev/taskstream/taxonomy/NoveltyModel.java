@@ -1,5 +1,7 @@
 package dev.taskstream.taxonomy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Logistic novelty score over what the classifier knows about an instruction:
  *
@@ -8,38 +10,132 @@ package dev.taskstream.taxonomy;
  * </pre>
  *
  * where {@code s1, s2} are the two best centroid similarities and {@code c} the cohesion of the
- * best task (how close its own members sit to its centroid). The weights are fitted by leaving
- * whole tasks out of the taxonomy, with classes balanced, so 0.5 is the point where an unseen task
- * and a known one are equally likely.
+ * best task (how close its own members sit to its centroid). When the instruction's extracted
+ * verb|noun name is at hand and the calibration found that names help, a second model ({@link
+ * WithName}) adds five name terms. The weights are fitted by leaving whole tasks out of the
+ * taxonomy, with classes balanced, so 0.5 is the point where an unseen task and a known one are
+ * equally likely.
  *
  * @param bias intercept
  * @param wTop1 weight of the top-1 similarity
  * @param wMargin weight of the margin
  * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
+ * @param withName the model used when a name was extracted, or null (embedding terms only)
  */
-public record NoveltyModel(double bias, double wTop1, double wMargin, double wCohesion) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NoveltyModel(
+    double bias, double wTop1, double wMargin, double wCohesion, WithName withName) {
 
   /** Before calibration: novelty falls as the best similarity rises, 0.5 at cosine 0.5. */
   public static final NoveltyModel UNCALIBRATED = new NoveltyModel(5, -10, 0, 0);
 
   /**
-   * @param top1 best similarity
-   * @param margin best minus second best
-   * @param cohesion cohesion of the best task
-   * @return the novelty score in [0, 1]
+   * An embedding-only model.
+   *
+   * @param bias intercept
+   * @param wTop1 weight of the top-1 similarity
+   * @param wMargin weight of the margin
+   * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
    */
-  public double score(final double top1, final double margin, final double cohesion) {
-    final double z = bias + wTop1 * top1 + wMargin * margin + wCohesion * (top1 - cohesion);
-    return 1 / (1 + Math.exp(-z));
+  public NoveltyModel(
+      final double bias, final double wTop1, final double wMargin, final double wCohesion) {
+    this(bias, wTop1, wMargin, wCohesion, null);
+  }
+
+  /**
+   * The model over embedding and name terms, each name term 0 or 1:
+   *
+   * <pre>
+   *   z = bias + wTop1 * s1 + wMargin * (s1 - s2) + wCohesion * (s1 - c)
+   *     + wNameKnown * [name is a pair of some task] + wNameIsNearest * [name is the nearest task's]
+   *     + wNoName * [no name found] + wVerbKnown * [verb known] + wNounKnown * [noun known]
+   * </pre>
+   *
+   * @param bias intercept
+   * @param wTop1 weight of the top-1 similarity
+   * @param wMargin weight of the margin
+   * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
+   * @param wNameKnown weight of "the extracted name is a pair of some task"
+   * @param wNameIsNearest weight of "it is a pair of the nearest task"
+   * @param wNoName weight of "the extractor found no name"
+   * @param wVerbKnown weight of "its verb is some task's verb"
+   * @param wNounKnown weight of "its noun is some task's noun"
+   */
+  public record WithName(
+      double bias,
+      double wTop1,
+      double wMargin,
+      double wCohesion,
+      double wNameKnown,
+      double wNameIsNearest,
+      double wNoName,
+      double wVerbKnown,
+      double wNounKnown) {
+
+    static WithName of(final double[] coefficients) {
+      final double[] w = coefficients;
+      return new WithName(w[8], w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+    }
+
+    double z(final double[] x) {
+      return bias
+          + wTop1 * x[0]
+          + wMargin * x[1]
+          + wCohesion * x[2]
+          + wNameKnown * x[3]
+          + wNameIsNearest * x[4]
+          + wNoName * x[5]
+          + wVerbKnown * x[6]
+          + wNounKnown * x[7];
+    }
   }
 
   /**
    * @param top1 best similarity
    * @param margin best minus second best
    * @param cohesion cohesion of the best task
-   * @return the feature vector the weights apply to
+   * @return the novelty score in [0, 1] from the embedding terms
+   */
+  public double score(final double top1, final double margin, final double cohesion) {
+    final double z = bias + wTop1 * top1 + wMargin * margin + wCohesion * (top1 - cohesion);
+    return sigmoid(z);
+  }
+
+  /**
+   * @param top1 best similarity
+   * @param margin best minus second best
+   * @param cohesion cohesion of the best task
+   * @param nameTerms the five name terms ({@link TaskNames#features})
+   * @return the novelty score in [0, 1]; from the embedding terms alone when this model has no name
+   *     terms
+   */
+  double score(
+      final double top1, final double margin, final double cohesion, final double[] nameTerms) {
+    if (withName == null) {
+      return score(top1, margin, cohesion);
+    }
+    return sigmoid(withName.z(features(features(top1, margin, cohesion), nameTerms)));
+  }
+
+  /**
+   * @param top1 best similarity
+   * @param margin best minus second best
+   * @param cohesion cohesion of the best task
+   * @return the embedding feature vector the weights apply to
    */
   static double[] features(final double top1, final double margin, final double cohesion) {
     return new double[] {top1, margin, top1 - cohesion};
+  }
+
+  /** The embedding features followed by the name terms. */
+  static double[] features(final double[] embedding, final double[] nameTerms) {
+    final double[] x = new double[embedding.length + nameTerms.length];
+    System.arraycopy(embedding, 0, x, 0, embedding.length);
+    System.arraycopy(nameTerms, 0, x, embedding.length, nameTerms.length);
+    return x;
+  }
+
+  private static double sigmoid(final double z) {
+    return 1 / (1 + Math.exp(-z));
   }
 }

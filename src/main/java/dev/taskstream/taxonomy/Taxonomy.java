@@ -16,6 +16,7 @@ public final class Taxonomy {
   private final float[] centroids;
   private final int dimension;
   private final NoveltyModel novelty;
+  private final TaskNames names;
 
   /**
    * @param fingerprint what produced the vectors
@@ -51,6 +52,7 @@ public final class Taxonomy {
     this.tasks = List.copyOf(tasks);
     this.centroids = centroids.clone();
     this.novelty = novelty;
+    this.names = new TaskNames(this.tasks.stream().map(TaskEntry::key).toList());
   }
 
   /**
@@ -79,6 +81,19 @@ public final class Taxonomy {
    * @return the top-k tasks, margin and novelty
    */
   public Classification classify(final float[] vector, final int k) {
+    return classify(vector, k, null);
+  }
+
+  /**
+   * Classifies one unit vector with its instruction's extracted name as further novelty evidence.
+   *
+   * @param vector a unit vector of this taxonomy's dimension
+   * @param k how many candidates to return
+   * @param name what the extractor made of the instruction, or null when it did not run (novelty
+   *     then reads the embedding terms only)
+   * @return the top-k tasks, margin and novelty
+   */
+  public Classification classify(final float[] vector, final int k, final NameEvidence name) {
     if (vector.length != dimension) {
       throw new IllegalArgumentException(
           "vector has dimension " + vector.length + ", taxonomy " + dimension);
@@ -100,7 +115,11 @@ public final class Taxonomy {
     }
     final double s1 = bestSim[0];
     final double margin = n > 1 ? s1 - bestSim[1] : s1;
-    final double score = novelty.score(s1, margin, tasks.get(best[0]).cohesion());
+    final TaskEntry nearest = tasks.get(best[0]);
+    final double score =
+        name == null
+            ? novelty.score(s1, margin, nearest.cohesion())
+            : novelty.score(s1, margin, nearest.cohesion(), names.features(name, nearest.key()));
     return new Classification(top, margin, score);
   }
 

@@ -149,6 +149,16 @@ class AppConfigTest {
         .containsEntry("num.stream.threads", "2");
     assertThat(c.routes()).isEqualTo(dir.resolve("routes.yaml"));
     assertThat(c.taxonomy()).isEqualTo(dir.resolve("bundles/v1"));
+    // and a copy with more properties keeps the rest, overriding only what it names
+    final AppConfig more =
+        c.withKafkaProperties(
+            java.util.Map.of("commit.interval.ms", "1000", "num.stream.threads", "4"));
+    assertThat(more.kafka().properties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("num.stream.threads", "4")
+        .containsEntry("commit.interval.ms", "1000");
+    assertThat(more.kafka().bootstrapServers()).isEqualTo("k:9092");
+    assertThat(c.kafka().properties()).doesNotContainKey("commit.interval.ms");
   }
 
   @Test

@@ -32,6 +32,31 @@ class TaxonomyBundleTest {
   }
 
   @Test
+  void shouldRoundTripANoveltyModelWithNameTermsAndReadOneWithout() throws IOException {
+    // Given a taxonomy whose novelty model has name terms
+    final Taxonomy base = Fixtures.axes();
+    final NoveltyModel model =
+        new NoveltyModel(1, -2, -3, -4, new NoveltyModel.WithName(1, 2, 3, 4, 5, 6, 7, 8, 9));
+    final Taxonomy named =
+        new Taxonomy(
+            base.fingerprint(),
+            base.version(),
+            base.sources(),
+            base.tasks(),
+            base.centroidMatrix(),
+            model);
+    TaxonomyBundle.write(named, TaskHead.NONE, dir, null, null);
+    // When read back, and when read from a manifest written before name terms existed
+    assertThat(TaxonomyBundle.read(dir).novelty()).isEqualTo(model);
+    final Path manifest = dir.resolve(TaxonomyBundle.MANIFEST);
+    final String json = Files.readString(manifest);
+    Files.writeString(manifest, json.replaceAll(",\\s*\"withName\"\\s*:\\s*\\{[^}]*\\}", ""));
+    // Then both survive: the older one as an embedding-only model
+    assertThat(Files.readString(manifest)).doesNotContain("withName");
+    assertThat(TaxonomyBundle.read(dir).novelty()).isEqualTo(new NoveltyModel(1, -2, -3, -4));
+  }
+
+  @Test
   void shouldRefuseVectorsThatDoNotMatchTheManifest() throws IOException {
     TaxonomyBundle.write(Fixtures.axes(), TaskHead.NONE, dir, null, null);
     final byte[] bytes = Files.readAllBytes(dir.resolve(TaxonomyBundle.VECTORS));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.taskstream.embedding.Vectors;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaxonomyTest {
@@ -48,6 +50,32 @@ class TaxonomyTest {
     final double near = taxonomy.classify(taxonomy.centroid(0), 2).novelty();
     final float[] far = Vectors.normalizeInPlace(new float[] {-1, -1, -1});
     assertThat(taxonomy.classify(far, 2).novelty()).isGreaterThan(near);
+  }
+
+  @Test
+  void shouldLowerNoveltyWhenTheExtractedNameIsTheNearestTasks() {
+    // Given a taxonomy whose novelty model reads names
+    final Taxonomy base = Fixtures.axes();
+    final NoveltyModel.WithName names = new NoveltyModel.WithName(5, -10, 0, 0, -1, -2, 0, 0, 0);
+    final Taxonomy taxonomy =
+        TaxonomyBuilder.build(
+            new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}},
+            List.of("sort|list", "write|poem", "fix|bug"),
+            base.fingerprint(),
+            "t2",
+            Map.of(),
+            new NoveltyModel(5, -10, 0, 0, names));
+    final float[] v = Vectors.normalizeInPlace(new float[] {0.6f, 0.5f, 0});
+    // When the same vector is classified with its name, another task's name, or none looked up
+    final double own = taxonomy.classify(v, 2, new NameEvidence("sort|list")).novelty();
+    final double other = taxonomy.classify(v, 2, new NameEvidence("write|poem")).novelty();
+    final double unknown = taxonomy.classify(v, 2, new NameEvidence("paint|wall")).novelty();
+    final double noLookup = taxonomy.classify(v, 2).novelty();
+    // Then the nearest task's own name makes it least novel; an unknown name most
+    assertThat(own).isLessThan(other);
+    assertThat(other).isLessThan(unknown);
+    // and without a name the embedding terms alone decide (here the same weights)
+    assertThat(noLookup).isEqualTo(unknown, within(1e-12));
   }
 
   @Test

@@ -46,6 +46,12 @@ class VerbNounExtractorTest {
     assertThat(extractor.extract(text)).isEqualTo(Optional.empty());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Write a poem about snow.", "hello", ""})
+  void shouldGiveTheSameNameAsEvidence(final String text) {
+    assertThat(extractor.evidence(text).pair()).isEqualTo(extractor.extract(text).orElse(null));
+  }
+
   @org.junit.jupiter.api.Test
   void shouldMapSynonymPairsOntoAMergedIebKey() {
     final PseudoLabeler labeler =
