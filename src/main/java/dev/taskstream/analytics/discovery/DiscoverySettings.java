@@ -103,4 +103,12 @@ public record DiscoverySettings(
         maxClusters,
         exemplars);
   }
+
+  /**
+   * @param c a cluster
+   * @return whether it has the support and cohesion of a task
+   */
+  public boolean qualifies(final Cluster c) {
+    return c.weight() >= minSupport && c.cohesion() >= minCohesion;
+  }
 }

@@ -87,7 +87,6 @@ public final class EmergingQueries {
    * @throws AnalyticsQueries.NotReadyException while the store is not queryable
    */
   public List<Row> local(final String id, final boolean all) {
-    final MicroClusters rules = new MicroClusters(settings, List.of());
     final Taxonomy t = taxonomy.get();
     final long now = System.currentTimeMillis();
     final List<Row> rows = new ArrayList<>();
@@ -101,7 +100,7 @@ public final class EmergingQueries {
             kv -> {
               final Cluster c = ClusterCodec.fromStored(kv.value);
               c.decayTo(now, settings.halfLife().toMillis());
-              final boolean emerging = rules.qualifies(c);
+              final boolean emerging = settings.qualifies(c);
               if (id != null ? c.id().equals(id) : all || emerging) {
                 rows.add(row(c, emerging, t, id != null));
               }

@@ -146,17 +146,9 @@ public final class MicroClusters {
     return List.copyOf(clusters.values());
   }
 
-  /**
-   * @param c a cluster
-   * @return whether it has the support and cohesion of a task
-   */
-  public boolean qualifies(final Cluster c) {
-    return c.weight() >= settings.minSupport() && c.cohesion() >= settings.minCohesion();
-  }
-
   /** First report when it qualifies; a new one each time it has doubled since the last. */
   private boolean ready(final Cluster c) {
-    return qualifies(c)
+    return settings.qualifies(c)
         && (c.emittedSize() == 0 || c.size() >= 2 * c.emittedSize())
         && stillNovel.test(c);
   }
