@@ -130,7 +130,8 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
     for (int i = 0; i < ift.texts().size(); i++) {
       final String text = ift.texts().get(i);
       stream.add(
-          new DiscoveryBenchmark.Item(text, iftV[i], ift.tasks().get(i), name(extractor, text)));
+          new DiscoveryBenchmark.Item(
+              text, iftV[i], ift.tasks().get(i), extractor.evidence(text).pair()));
     }
     int unlabelled = 0;
     for (int i = 0; i < eft.size(); i++) {
@@ -140,7 +141,8 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
         continue; // no ground truth to score it against
       }
       stream.add(
-          new DiscoveryBenchmark.Item(eft.get(i), eftV[i], label, name(extractor, eft.get(i))));
+          new DiscoveryBenchmark.Item(
+              eft.get(i), eftV[i], label, extractor.evidence(eft.get(i)).pair()));
     }
     final Set<String> hidden = pickHidden(stream, known);
     final Set<String> unseen = new HashSet<>(hidden);
@@ -169,10 +171,6 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static String name(final VerbNounExtractor extractor, final String text) {
-    return extractor.evidence(text).pair();
   }
 
   /** Hidden tasks are taken from the taxonomy's own, among those the stream has enough of. */

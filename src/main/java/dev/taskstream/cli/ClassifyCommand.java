@@ -56,10 +56,12 @@ final class ClassifyCommand implements Callable<Integer> {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
       final float[][] vectors = head.applyAll(engine.embed(all));
-      final VerbNounExtractor extractor = new VerbNounExtractor();
+      final VerbNounExtractor extractor = taxonomy.readsNames() ? new VerbNounExtractor() : null;
       final List<Classification> results = new ArrayList<>();
       for (int i = 0; i < vectors.length; i++) {
-        results.add(taxonomy.classify(vectors[i], top, extractor.evidence(all.get(i))));
+        results.add(
+            taxonomy.classify(
+                vectors[i], top, extractor == null ? null : extractor.evidence(all.get(i))));
       }
       print(all, results, taxonomy);
       System.err.printf(

@@ -9,12 +9,13 @@ import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The production tagger: embed in one bucketed call, project through the head, classify. */
 public final class EngineTagger implements Tagger {
   private final EmbeddingEngine engine;
   private final TaskHead head;
-  private final java.util.function.Supplier<Taxonomy> taxonomy;
+  private final Supplier<Taxonomy> taxonomy;
   private final int topK;
   private final Function<String, NameEvidence> namer;
 
@@ -39,7 +40,7 @@ public final class EngineTagger implements Tagger {
   public EngineTagger(
       final EmbeddingEngine engine,
       final TaskHead head,
-      final java.util.function.Supplier<Taxonomy> taxonomy,
+      final Supplier<Taxonomy> taxonomy,
       final int topK) {
     this(engine, head, taxonomy, topK, null);
   }
@@ -54,7 +55,7 @@ public final class EngineTagger implements Tagger {
   public EngineTagger(
       final EmbeddingEngine engine,
       final TaskHead head,
-      final java.util.function.Supplier<Taxonomy> taxonomy,
+      final Supplier<Taxonomy> taxonomy,
       final int topK,
       final Function<String, NameEvidence> namer) {
     taxonomy.get().requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
@@ -77,7 +78,7 @@ public final class EngineTagger implements Tagger {
     final Taxonomy now = taxonomy.get();
     final List<Tagging> out = new ArrayList<>(vectors.length);
     // Extraction costs about a millisecond: only where the taxonomy's novelty reads names.
-    final boolean named = namer != null && now.novelty().withName() != null;
+    final boolean named = namer != null && now.readsNames();
     for (int i = 0; i < vectors.length; i++) {
       final float[] v = vectors[i];
       final Classification c =

@@ -194,6 +194,13 @@ public final class Taxonomy {
   }
 
   /**
+   * @return whether its novelty reads extracted names (else naming instructions is wasted work)
+   */
+  public boolean readsNames() {
+    return novelty.withName() != null;
+  }
+
+  /**
    * @return the novelty model
    */
   public NoveltyModel novelty() {
