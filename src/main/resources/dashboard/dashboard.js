@@ -11,8 +11,23 @@ const COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948'
 const state = { updates: 0, errors: [], points: {}, info: null };
 window.taskstream = state;
 
+// A service bound beyond loopback serves prompt text only with its token: open the dashboard as
+// http://host:8080/#token=TOKEN once; the token stays in this tab's session storage, off the URL.
+const TOKEN = (() => {
+  const match = /(?:^|[#&])token=([^&]+)/.exec(window.location.hash);
+  if (match) {
+    sessionStorage.setItem('taskstream-token', decodeURIComponent(match[1]));
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem('taskstream-token');
+})();
+
 async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const headers = { Accept: 'application/json' };
+  if (TOKEN) {
+    headers.Authorization = 'Bearer ' + TOKEN;
+  }
+  const response = await fetch(url, { headers });
   if (!response.ok) {
     throw new Error(url + ' answered ' + response.status);
   }

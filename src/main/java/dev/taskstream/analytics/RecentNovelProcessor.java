@@ -1,6 +1,7 @@
 package dev.taskstream.analytics;
 
 import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.embedding.InstructionText;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,6 +21,9 @@ final class RecentNovelProcessor implements Processor<String, TaggedInstruction,
     this.keep = keep;
   }
 
+  /** The most characters of an instruction the store keeps (the dashboard shows a line). */
+  static final int TEXT_CHARS = 2_000;
+
   @Override
   public void init(final ProcessorContext<Void, Void> context) {
     store = context.getStateStore(AnalyticsStores.RECENT_NOVEL);
@@ -29,7 +33,10 @@ final class RecentNovelProcessor implements Processor<String, TaggedInstruction,
   @Override
   public void process(final Record<String, TaggedInstruction> record) {
     final TaggedInstruction t =
-        TaggedInstruction.newBuilder(record.value()).setEmbedding(null).build();
+        TaggedInstruction.newBuilder(record.value())
+            .setEmbedding(null)
+            .setText(InstructionText.excerpt(record.value().getText(), TEXT_CHARS))
+            .build();
     final String key = String.format("%015d|%s", t.getProcessedAt().toEpochMilli(), t.getId());
     if (store.get(key) == null) {
       entries++;

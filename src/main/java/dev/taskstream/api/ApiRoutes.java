@@ -43,11 +43,13 @@ final class ApiRoutes {
   private final ServiceView view;
   private final ObjectMapper json;
   private final Fanout fanout;
+  private final RequestGuard guard;
 
-  ApiRoutes(final ServiceView view, final ObjectMapper json) {
+  ApiRoutes(final ServiceView view, final ObjectMapper json, final HttpSettings settings) {
     this.view = view;
     this.json = json;
-    this.fanout = new Fanout(json);
+    this.fanout = new Fanout(json, settings.token());
+    this.guard = new RequestGuard(settings);
   }
 
   /** Answers an API request, or returns false when the path is not an API path. */
@@ -81,8 +83,15 @@ final class ApiRoutes {
   private void health(final HttpExchange ex) throws IOException {
     params(ex, Set.of());
     final KafkaStreams.State state = view.state();
-    final boolean up = !DEAD.contains(state);
-    send(ex, up ? 200 : 503, json(Map.of("status", up ? "UP" : "DOWN", "state", state.name())));
+    final String stalled = view.stalledAt();
+    final boolean up = !DEAD.contains(state) && stalled == null;
+    final Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", up ? "UP" : "DOWN");
+    body.put("state", state.name());
+    if (stalled != null) {
+      body.put("stalled", stalled);
+    }
+    send(ex, up ? 200 : 503, json(body));
   }
 
   private void ready(final HttpExchange ex) throws IOException {
@@ -196,6 +205,7 @@ final class ApiRoutes {
   }
 
   private void novel(final HttpExchange ex) throws IOException {
+    guard.checkPrompts(ex);
     final QueryParams p = params(ex, Set.of("limit", Fanout.LOCAL_ONLY));
     final AnalyticsQueries q = analytics();
     final int limit = p.limit(20, 1_000);
@@ -258,6 +268,7 @@ final class ApiRoutes {
    * every one with {@code all=true}, or one with its centroid with {@code id=}.
    */
   private void emerging(final HttpExchange ex) throws IOException {
+    guard.checkPrompts(ex);
     final QueryParams p = params(ex, Set.of("id", "all", "limit", Fanout.LOCAL_ONLY));
     final String id = p.string("id");
     final boolean all = p.flag("all", "true");
@@ -347,9 +358,12 @@ final class ApiRoutes {
     return body;
   }
 
-  /** {@code POST /api/taxonomy/promote?id=CLUSTER[&key=verb|noun][&name=...]}. */
+  /**
+   * {@code POST /api/taxonomy/promote} with {@code {"id": CLUSTER, "key": "verb|noun", "name": …}}
+   * (key and name optional), the bearer token and a JSON content type.
+   */
   private void promote(final HttpExchange ex) throws IOException {
-    final QueryParams p = params(ex, Set.of("id", "key", "name"));
+    final QueryParams p = guard.change(ex, Set.of("id", "key", "name"));
     final String id = p.string("id");
     if (id == null || id.isBlank()) {
       throw new BadRequestException("id (an emerging cluster's id) is required");
@@ -376,9 +390,9 @@ final class ApiRoutes {
     changed(ex, publisher, c);
   }
 
-  /** {@code POST /api/taxonomy/remove?key=TASK}. */
+  /** {@code POST /api/taxonomy/remove} with {@code {"key": TASK}}, as promote. */
   private void remove(final HttpExchange ex) throws IOException {
-    final QueryParams p = params(ex, Set.of("key"));
+    final QueryParams p = guard.change(ex, Set.of("key"));
     final String key = p.string("key");
     if (key == null || key.isBlank()) {
       throw new BadRequestException("key (a task key) is required");

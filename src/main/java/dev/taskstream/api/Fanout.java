@@ -26,11 +26,17 @@ final class Fanout {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final ObjectMapper json;
+  private final String token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
 
-  Fanout(final ObjectMapper json) {
+  /**
+   * @param json the mapper
+   * @param token the service's bearer token (instances of one application share it), or null
+   */
+  Fanout(final ObjectMapper json, final String token) {
     this.json = json;
+    this.token = token;
   }
 
   /**
@@ -85,10 +91,11 @@ final class Fanout {
                 + sep
                 + LOCAL_ONLY
                 + "=local");
-    final HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+    final HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    final HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException(uri + " answered " + r.statusCode());
     }

@@ -1,9 +1,12 @@
 package dev.taskstream.api;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Where the HTTP API, metrics and dashboard listen.
+ * Where the HTTP API, metrics and dashboard listen, and who may change the taxonomy through it.
  *
  * @param enabled serve at all
  * @param host the address to bind (127.0.0.1 unless configured otherwise)
@@ -11,10 +14,27 @@ import java.time.Duration;
  * @param advertisedHost how other instances reach this one (Kafka Streams {@code
  *     application.server}); null for {@code host}
  * @param refresh how often the dashboard reloads its data
+ * @param token the bearer token every taxonomy change must carry (and, when bound beyond loopback,
+ *     every request for prompt text); null: changes are refused
+ * @param allowedHosts Host header values accepted besides the bound and advertised host and the
+ *     loopback names (a name the service is reached by through a proxy)
+ * @param allowedOrigins origins (scheme://host:port) besides the service's own from which a browser
+ *     may send a change
+ * @param threads request threads
+ * @param queue requests that may wait for a thread; past that they are answered 503 at once
  */
 public record HttpSettings(
-    boolean enabled, String host, int port, String advertisedHost, Duration refresh) {
-  /** Validates the port and refresh. */
+    boolean enabled,
+    String host,
+    int port,
+    String advertisedHost,
+    Duration refresh,
+    String token,
+    List<String> allowedHosts,
+    List<String> allowedOrigins,
+    int threads,
+    int queue) {
+  /** Validates the port, refresh, token and pool. */
   public HttpSettings {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("http.host must be set");
@@ -25,6 +45,40 @@ public record HttpSettings(
     if (refresh.toMillis() < 200) {
       throw new IllegalArgumentException("http.refresh must be at least 200 ms: " + refresh);
     }
+    if (token != null && token.isBlank()) {
+      token = null;
+    }
+    if (token != null && (token.length() < 16 || !token.chars().allMatch(c -> c > 32 && c < 127))) {
+      throw new IllegalArgumentException(
+          "http.token (or TASKSTREAM_HTTP_TOKEN) must be at least 16 printable ASCII characters"
+              + " without spaces, e.g. the output of `openssl rand -hex 24`");
+    }
+    allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException("http.threads must be in [1, 256]: " + threads);
+    }
+    if (queue < 0 || queue > 10_000) {
+      throw new IllegalArgumentException("http.queue must be in [0, 10000]: " + queue);
+    }
+  }
+
+  /**
+   * The settings without a token, default pool and no extra hosts or origins.
+   *
+   * @param enabled serve at all
+   * @param host the address to bind
+   * @param port the port
+   * @param advertisedHost how other instances reach this one, or null
+   * @param refresh how often the dashboard reloads its data
+   */
+  public HttpSettings(
+      final boolean enabled,
+      final String host,
+      final int port,
+      final String advertisedHost,
+      final Duration refresh) {
+    this(enabled, host, port, advertisedHost, refresh, null, List.of(), List.of(), 4, 64);
   }
 
   /**
@@ -35,10 +89,66 @@ public record HttpSettings(
   }
 
   /**
+   * @return whether the bound address is a loopback one (only this machine can connect)
+   */
+  public boolean loopbackOnly() {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
    * @param newPort the port
    * @return a copy on another port
    */
   public HttpSettings withPort(final int newPort) {
-    return new HttpSettings(enabled, host, newPort, advertisedHost, refresh);
+    return new HttpSettings(
+        enabled,
+        host,
+        newPort,
+        advertisedHost,
+        refresh,
+        token,
+        allowedHosts,
+        allowedOrigins,
+        threads,
+        queue);
+  }
+
+  /**
+   * @param newToken the token changes must carry
+   * @return a copy with it
+   */
+  public HttpSettings withToken(final String newToken) {
+    return new HttpSettings(
+        enabled,
+        host,
+        port,
+        advertisedHost,
+        refresh,
+        newToken,
+        allowedHosts,
+        allowedOrigins,
+        threads,
+        queue);
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSettings[host="
+        + host
+        + ", port="
+        + port
+        + ", advertised="
+        + advertised()
+        + ", token="
+        + (token == null ? "none" : "set")
+        + ", threads="
+        + threads
+        + ", queue="
+        + queue
+        + "]";
   }
 }

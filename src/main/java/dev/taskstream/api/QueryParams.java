@@ -60,6 +60,25 @@ final class QueryParams {
     return new QueryParams(values, now);
   }
 
+  /**
+   * @param values a JSON body's fields
+   * @param allowed names this endpoint takes
+   * @return them as parameters
+   * @throws BadRequestException on unknown or oversized fields
+   */
+  static QueryParams of(final Map<String, String> values, final Set<String> allowed) {
+    for (final Map.Entry<String, String> e : values.entrySet()) {
+      if (!allowed.contains(e.getKey())) {
+        throw new BadRequestException(
+            "unknown field '" + e.getKey() + "' (allowed: " + new TreeSet<>(allowed) + ")");
+      }
+      if (e.getValue().length() > MAX_LENGTH) {
+        throw new BadRequestException("'" + e.getKey() + "' longer than " + MAX_LENGTH);
+      }
+    }
+    return new QueryParams(new LinkedHashMap<>(values), Instant.now());
+  }
+
   String string(final String name) {
     return values.get(name);
   }

@@ -20,6 +20,14 @@ public interface ServiceView {
   Map<String, Object> info();
 
   /**
+   * @return where the stream stalled (its thread failing on the same input again and again), or
+   *     null while it is not stalled
+   */
+  default String stalledAt() {
+    return null;
+  }
+
+  /**
    * @return the taxonomy's tasks as key → display name, in taxonomy order
    */
   Map<String, String> tasks();

@@ -2,13 +2,12 @@ package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,39 +42,56 @@ final class TaxonomyCommand implements Runnable {
         description = "A service instance's HTTP address. Default: ${DEFAULT-VALUE}")
     String url = "http://127.0.0.1:8080";
 
+    @Option(
+        names = "--token",
+        description =
+            "The service's http.token, sent as a bearer token (changes need it). Default: the"
+                + " TASKSTREAM_HTTP_TOKEN environment variable",
+        defaultValue = "${env:TASKSTREAM_HTTP_TOKEN}")
+    String token;
+
     private static final HttpClient HTTP =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    JsonNode call(final String method, final String pathAndQuery)
+    JsonNode call(final String method, final String path) throws IOException, InterruptedException {
+      return call(method, path, null);
+    }
+
+    JsonNode call(final String method, final String path, final ObjectNode body)
         throws IOException, InterruptedException {
-      final URI uri = URI.create(url.replaceAll("/+$", "") + pathAndQuery);
+      final URI uri = URI.create(url.replaceAll("/+$", "") + path);
       final HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+      if (token != null && !token.isBlank()) {
+        r.header("Authorization", "Bearer " + token.trim());
+      }
       final HttpResponse<String> answer;
       try {
         answer =
             HTTP.send(
-                "POST".equals(method)
-                    ? r.POST(HttpRequest.BodyPublishers.noBody()).build()
+                body != null
+                    ? r.header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build()
                     : r.build(),
                 HttpResponse.BodyHandlers.ofString());
       } catch (java.net.ConnectException e) {
         throw new IllegalStateException(
             "no service answers at " + url + " (is it running? its http.port goes in --url)", e);
       }
-      final JsonNode body = new ObjectMapper().readTree(answer.body());
+      final JsonNode reply = new ObjectMapper().readTree(answer.body());
       if (answer.statusCode() >= 400) {
         throw new IllegalStateException(
             uri.getPath()
                 + " answered "
                 + answer.statusCode()
                 + ": "
-                + body.path("error").asText());
+                + reply.path("error").asText());
       }
-      return body;
+      return reply;
     }
 
-    static String enc(final String v) {
-      return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    static ObjectNode body() {
+      return new ObjectMapper().createObjectNode();
     }
 
     static int print(final JsonNode body) {
@@ -112,13 +128,14 @@ final class TaxonomyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return print(
-          call(
-              "POST",
-              "/api/taxonomy/promote?id="
-                  + enc(id)
-                  + (key == null ? "" : "&key=" + enc(key))
-                  + (name == null ? "" : "&name=" + enc(name))));
+      final ObjectNode body = body().put("id", id);
+      if (key != null) {
+        body.put("key", key);
+      }
+      if (name != null) {
+        body.put("name", name);
+      }
+      return print(call("POST", "/api/taxonomy/promote", body));
     }
   }
 
@@ -129,7 +146,7 @@ final class TaxonomyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return print(call("POST", "/api/taxonomy/remove?key=" + enc(key)));
+      return print(call("POST", "/api/taxonomy/remove", body().put("key", key)));
     }
   }
 }

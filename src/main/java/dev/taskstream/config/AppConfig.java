@@ -413,7 +413,13 @@ public record AppConfig(
                 path(tls.string("truststore", null), paths),
                 tls.string("truststore-password", null),
                 path(tls.string("keystore", null), paths),
-                tls.string("keystore-password", null)));
+                tls.string("keystore-password", null)),
+            Duration.ofMillis(
+                s.integer(
+                    "retry-budget-ms", (int) RegistrySettings.DEFAULT_RETRY_BUDGET.toMillis())),
+            Duration.ofMillis(
+                s.integer(
+                    "not-found-ttl-ms", (int) RegistrySettings.DEFAULT_NOT_FOUND_TTL.toMillis())));
     tls.finish();
     s.finish();
     return r;
@@ -534,7 +540,13 @@ public record AppConfig(
             s.string("host", "127.0.0.1"),
             s.integer("port", 8080),
             s.string("advertised-host", null),
-            Duration.ofMillis(s.integer("refresh-ms", 5_000)));
+            Duration.ofMillis(s.integer("refresh-ms", 5_000)),
+            // The token is a secret: the environment is the usual place for it.
+            s.string("token", System.getenv("TASKSTREAM_HTTP_TOKEN")),
+            s.strings("allowed-hosts", List.of()),
+            s.strings("allowed-origins", List.of()),
+            s.integer("threads", 4),
+            s.integer("queue", 64));
     s.finish();
     return h;
   }
@@ -545,8 +557,32 @@ public record AppConfig(
         new InputLimits(
             s.integer("max-text-chars", d.maxTextChars()),
             s.integer("max-attributes", d.maxAttributes()),
-            s.integer("max-attribute-chars", d.maxAttributeChars()));
+            s.integer("max-attribute-chars", d.maxAttributeChars()),
+            s.integer("max-field-chars", d.maxFieldChars()),
+            s.integer("max-event-bytes", d.maxEventBytes()),
+            eventTime(s.section("event-time")));
     s.finish();
     return l;
+  }
+
+  private static InputLimits.EventTime eventTime(final ConfigSection s) {
+    final InputLimits.EventTime d = InputLimits.EventTime.DEFAULTS;
+    final String onInvalid = s.string("on-invalid", "dead-letter");
+    final InputLimits.OnInvalidTime policy =
+        switch (onInvalid.toLowerCase(java.util.Locale.ROOT)) {
+          case "dead-letter" -> InputLimits.OnInvalidTime.DEAD_LETTER;
+          case "clamp" -> InputLimits.OnInvalidTime.CLAMP;
+          default ->
+              throw new ConfigException(
+                  s.name("on-invalid") + " must be dead-letter or clamp: " + onInvalid);
+        };
+    final String age = s.string("max-age", null);
+    final InputLimits.EventTime t =
+        new InputLimits.EventTime(
+            WindowSpec.duration(s.string("max-future", d.maxFuture().toMinutes() + "m")),
+            age == null || age.isBlank() ? null : WindowSpec.duration(age),
+            policy);
+    s.finish();
+    return t;
   }
 }

@@ -104,6 +104,11 @@ public final class Demo {
             config.topics().input(),
             options.rate()));
     status("dashboard: " + service.url() + " · metrics: " + service.url() + "metrics");
+    status(
+        "taxonomy changes need the token: java -jar target/taskstream.jar taxonomy promote ID --url "
+            + service.url()
+            + " --token "
+            + config.http().token());
     final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
     final SampleProducer producer = keep(producer(config, registry));
     final LiveTable table = keep(table(config, registry));
@@ -119,7 +124,7 @@ public final class Demo {
     final AppConfig defaults = AppConfig.forCluster(bootstrap, registry, state);
     final AnalyticsSettings a = defaults.analytics();
     return defaults
-        .withHttp(defaults.http().withPort(options.httpPort()))
+        .withHttp(defaults.http().withPort(options.httpPort()).withToken(demoToken()))
         .withAnalytics(
             new AnalyticsSettings(
                 List.of(WindowSpec.parse("10s"), WindowSpec.parse("1m")),
@@ -129,6 +134,17 @@ public final class Demo {
                 a.drift(),
                 a.noveltyThreshold(),
                 a.recentNovel()));
+  }
+
+  /** TASKSTREAM_HTTP_TOKEN when set, else a fresh random one for this run. */
+  private static String demoToken() {
+    final String env = System.getenv("TASKSTREAM_HTTP_TOKEN");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    final byte[] bytes = new byte[24];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   private boolean watch(

@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An LRU of vectors keyed by exact instruction text: chat logs repeat themselves, and a hit skips
- * tokenisation and inference entirely. Thread-safe; a capacity of 0 disables it.
+ * An LRU of vectors keyed by a digest of the text the model sees: chat logs repeat themselves, and
+ * a hit skips tokenisation and inference entirely. Keys are digests, not texts, so the cache's
+ * memory is bounded by its capacity alone (10,000 entries of 100,000-character prompts would
+ * otherwise hold 2 GB of text). Thread-safe; a capacity of 0 disables it.
  */
 final class EmbeddingCache {
   private final int capacity;

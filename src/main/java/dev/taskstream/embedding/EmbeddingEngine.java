@@ -120,32 +120,44 @@ public final class EmbeddingEngine implements AutoCloseable {
       }
     }
     final float[][] out = new float[instructions.size()][];
+    // Keyed by a digest of what the model sees (the cleaned text, cut where the tokenizer's input
+    // is cut), so an entry costs a few hundred bytes whatever the instruction's length, and two
+    // texts the model cannot tell apart share one.
     final Map<String, List<Integer>> misses = new LinkedHashMap<>();
+    final Map<String, String> missed = new LinkedHashMap<>();
     for (int i = 0; i < out.length; i++) {
       final String text = instructions.get(i);
-      final List<Integer> waiting = misses.get(text);
+      final String key = cacheKey(text);
+      final List<Integer> waiting = misses.get(key);
       if (waiting != null) {
         waiting.add(i);
         continue;
       }
-      final float[] hit = cache.get(text);
+      final float[] hit = cache.get(key);
       if (hit != null) {
         out[i] = hit.clone();
       } else {
-        misses.computeIfAbsent(text, k -> new ArrayList<>()).add(i);
+        misses.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        missed.put(key, text);
       }
     }
     if (!misses.isEmpty()) {
-      final List<String> unique = new ArrayList<>(misses.keySet());
+      final List<String> keys = new ArrayList<>(misses.keySet());
+      final List<String> unique = keys.stream().map(missed::get).toList();
       final float[][] vectors = encodeAndRun(unique);
       for (int u = 0; u < unique.size(); u++) {
-        cache.put(unique.get(u), vectors[u]);
-        for (final int i : misses.get(unique.get(u))) {
+        cache.put(keys.get(u), vectors[u]);
+        for (final int i : misses.get(keys.get(u))) {
           out[i] = vectors[u].clone();
         }
       }
     }
     return out;
+  }
+
+  private String cacheKey(final String text) {
+    return Digests.sha256Hex(
+        tokenizer.seen(text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private float[][] encodeAndRun(final List<String> unique) {

@@ -17,13 +17,49 @@ public final class InstructionText {
     if (text == null) {
       return "null instruction";
     }
+    boolean invisible = false;
     for (int i = 0; i < text.length(); i++) {
       final char c = text.charAt(i);
-      if (!Character.isWhitespace(c) && !Character.isISOControl(c) && !Character.isSpaceChar(c)) {
+      if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+        continue;
+      }
+      if (!invisible(Character.getType(c))) {
         return null;
       }
+      invisible = true;
     }
-    return "empty or whitespace-only instruction";
+    return invisible
+        ? "invisible instruction: only zero-width, bidirectional-control or combining characters"
+        : "empty or whitespace-only instruction";
+  }
+
+  /**
+   * Zero-width and bidirectional controls (Cf) and marks that only modify a preceding character
+   * (Mn, Me): a text of nothing else shows nothing and asks for nothing.
+   */
+  private static boolean invisible(final int type) {
+    return type == Character.FORMAT
+        || type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
+  }
+
+  /**
+   * A text cut for display or keeping as an example (exemplars, recent novel instructions), so a
+   * 100,000-character prompt is not copied whole into every store and event that quotes it.
+   *
+   * @param text any text
+   * @param maxChars the most characters kept before the ellipsis
+   * @return the text, or its first {@code maxChars} characters and "…"
+   */
+  public static String excerpt(final String text, final int maxChars) {
+    if (text == null || text.length() <= maxChars) {
+      return text;
+    }
+    int end = maxChars;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + "…";
   }
 
   /**

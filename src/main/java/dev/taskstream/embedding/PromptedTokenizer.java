@@ -67,6 +67,14 @@ final class PromptedTokenizer implements AutoCloseable {
   }
 
   /**
+   * @param instruction an accepted instruction
+   * @return the text of it that reaches the tokenizer: cleaned, and cut where {@link #encode} cuts
+   */
+  String seen(final String instruction) {
+    return InstructionText.clean(instruction, maxTokens * MAX_CHARS_PER_TOKEN);
+  }
+
+  /**
    * Tokenizes cleaned instructions, rendered into the prompt.
    *
    * @param instructions accepted instructions

@@ -88,6 +88,28 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   }
 
   /**
+   * Adds the stall watch's gauge and thread-replacement count.
+   *
+   * @param watch the service's stall watch
+   */
+  public void bind(final dev.taskstream.stream.StallWatch watch) {
+    Gauge.builder("taskstream.stream.stalled", watch, w -> w.stalled() ? 1 : 0)
+        .description("1 while the stream thread keeps failing on the same input with no progress")
+        .register(registry);
+    FunctionCounter.builder("taskstream.stream.thread.replacements", watch, w -> w.replacements())
+        .description("Stream threads replaced after an uncaught error")
+        .register(registry);
+  }
+
+  @Override
+  public void onClamped() {
+    Counter.builder("taskstream.event.time.clamped")
+        .description("Event times out of the accepted range replaced by the record timestamp")
+        .register(registry)
+        .increment();
+  }
+
+  /**
    * Adds Kafka Streams' client metrics (consumer lag, commit and process rates, state stores).
    *
    * @param streams the running client

@@ -23,8 +23,11 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * Thirteen kinds of bad input record for an instruction topic, each as the bytes a broken or
+ * Twenty-nine kinds of bad input record for an instruction topic, each as the bytes a broken or
  * hostile producer would write: the same set for the topology test and the live reliability run.
+ * The first thirteen are malformed records and texts; the rest are valid Avro whose fields hold
+ * what no client should send (event times no Kafka record can carry, identifiers of tens of
+ * kilobytes, texts with nothing visible in them), each of which once could stop a stream thread.
  * Schemas the records need (an optional-text producer, another record type) are registered under
  * another subject, as a second producer would.
  */
@@ -66,6 +69,25 @@ public final class BadRecords {
     bad.put("huge attributes map", serialize(hugeAttributes()));
     bad.put("record of another schema", framed(otherSchema(), otherRecord()));
     bad.put("control characters only", serialize(event("c", "\u0000\u0007\t ")));
+    bad.put("negative event time", serialize(at(-5_000L)));
+    bad.put("event time Long.MIN_VALUE", serialize(at(Long.MIN_VALUE)));
+    bad.put("event time Long.MAX_VALUE", serialize(at(Long.MAX_VALUE)));
+    bad.put("event time 10 years ahead", serialize(at(FAR_FUTURE)));
+    bad.put("900 KB id", serialize(event("x".repeat(900 * 1024), "sort this")));
+    bad.put("10,000-character id", serialize(event("i".repeat(10_000), "sort this")));
+    final String big = "z".repeat(10_000);
+    bad.put("10,000-character userId", serialize(with(b -> b.setUserId(big))));
+    bad.put("10,000-character sessionId", serialize(with(b -> b.setSessionId(big))));
+    bad.put("10,000-character conversationId", serialize(with(b -> b.setConversationId(big))));
+    bad.put("10,000-character source", serialize(with(b -> b.setSource(big))));
+    bad.put("10,000-character model", serialize(with(b -> b.setModel(big))));
+    bad.put("10,000-character role", serialize(with(b -> b.setRole(big))));
+    bad.put(
+        "attribute with a 70,000-character key",
+        serialize(with(b -> b.setAttributes(Map.of("k".repeat(70_000), "v")))));
+    bad.put("zero-width characters only", serialize(event("w", "\u200B\u200C\u200D\uFEFF")));
+    bad.put("bidirectional controls only", serialize(event("b", "\u202E\u200F\u2066 \u2069")));
+    bad.put("combining marks only", serialize(event("m2", "\u0301\u0308\u20DD")));
     return bad;
   }
 
@@ -116,6 +138,21 @@ public final class BadRecords {
 
   private byte[] serialize(final InstructionEvent e) {
     return events.serializer().serialize(topic, e);
+  }
+
+  /** Ten years from now: past any broker's accepted timestamp range. */
+  private static final long FAR_FUTURE =
+      System.currentTimeMillis() + java.time.Duration.ofDays(3_650).toMillis();
+
+  private static InstructionEvent at(final long eventTime) {
+    return with(b -> b.setEventTime(java.time.Instant.ofEpochMilli(eventTime)));
+  }
+
+  private static InstructionEvent with(
+      final java.util.function.Consumer<InstructionEvent.Builder> change) {
+    final InstructionEvent.Builder b = InstructionEvent.newBuilder(event("f", "sort this"));
+    change.accept(b);
+    return b.build();
   }
 
   private static InstructionEvent event(final String id, final String text) {

@@ -74,6 +74,44 @@ final class EventSource implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Starts sending {@code events} more, each a distinct prompt of {@code chars} characters (made
+   * here, one at a time: a run of 10,000 × 100,000 characters is never held at once).
+   */
+  void sendLarge(final long events, final int chars) {
+    final long first = sent.get();
+    thread =
+        new Thread(
+            () -> {
+              for (long i = 0; i < events; i++) {
+                final long n = first + i;
+                sendEvent(n, largeText(n, chars));
+              }
+              producer.flush();
+            },
+            "reliability-producer");
+    thread.start();
+  }
+
+  /** A prompt unlike every other one from its first words: a pasted document with a question. */
+  static String largeText(final long n, final int chars) {
+    final StringBuilder b =
+        new StringBuilder(chars)
+            .append("Summarize document ")
+            .append(n)
+            .append(" below in three bullet points. ");
+    final java.util.Random words = new java.util.Random(n);
+    final String[] vocabulary = {
+      "market", "report", "quarter", "growth", "customer", "team", "risk", "plan", "revenue",
+      "product", "launch", "delay", "budget", "review", "policy", "update", "issue", "result"
+    };
+    while (b.length() < chars) {
+      b.append(vocabulary[words.nextInt(vocabulary.length)]).append(' ');
+    }
+    b.setLength(chars);
+    return b.toString();
+  }
+
   /** Sends the next numbered event with this text, waiting until the broker has it. */
   void sendNow(final String text) {
     sendEvent(sent.get(), text);

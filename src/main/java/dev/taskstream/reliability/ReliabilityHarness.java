@@ -128,6 +128,7 @@ public final class ReliabilityHarness implements AutoCloseable {
       case REGISTRY_OUTAGE -> registryOutage(scenario);
       case BAD_INPUT -> badInput(scenario);
       case OVERLOAD -> overload(scenario);
+      case OVERLOAD_LARGE -> overloadLarge(scenario);
     };
   }
 
@@ -258,7 +259,7 @@ public final class ReliabilityHarness implements AutoCloseable {
     }
   }
 
-  /** Thirteen kinds of bad record between good ones, and a burst of identical texts. */
+  /** Every kind of bad record between good ones, and a burst of identical texts. */
   private ScenarioResult badInput(final Scenario scenario) throws Exception {
     try (ScenarioRun run = track(base(scenario).start())) {
       final Map<String, byte[]> bad = new BadRecords(registry, run.topics.input()).all();
@@ -326,6 +327,52 @@ public final class ReliabilityHarness implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * Distinct prompts of the largest accepted size, all sent as fast as the producer goes, into a
+   * service with {@link #LARGE_HEAP}: what the service holds per prompt (cache entries, the batch,
+   * exemplars, fetched records) must stay bounded, not grow with the prompts' size.
+   */
+  private ScenarioResult overloadLarge(final Scenario scenario) throws Exception {
+    final int events = LARGE_PROMPTS;
+    try (ScenarioRun run = track(base(scenario).heap(LARGE_HEAP).start())) {
+      try (ResourceSampler sampler = new ResourceSampler(run.service())) {
+        final Instant start = Instant.now();
+        run.source.sendLarge(events, LARGE_CHARS);
+        run.source.await();
+        progress.printf(
+            Locale.ROOT,
+            "  %d prompts of %,d characters sent in %d s%n",
+            events,
+            LARGE_CHARS,
+            Duration.between(start, Instant.now()).toSeconds());
+        awaitEverything(run, events, 0);
+        final Duration all = Duration.between(start, run.counter.lastProcessed());
+        return ScenarioResult.count(
+            scenario,
+            run.counter,
+            events,
+            0,
+            all,
+            String.format(
+                Locale.ROOT,
+                "%d distinct prompts of %,d characters; heap peak %d MB (-Xmx%s); largest batch"
+                    + " %d; OutOfMemoryError %s; recovery = time to tag them all",
+                events,
+                LARGE_CHARS,
+                sampler.heapPeak() >> 20,
+                LARGE_HEAP,
+                sampler.largestBatch(),
+                run.service().outOfMemory() ? "YES" : "none"));
+      }
+    }
+  }
+
+  /** The large-prompt overload's prompts, their size and the service's heap. */
+  static final int LARGE_PROMPTS = 10_000;
+
+  static final int LARGE_CHARS = 100_000;
+  static final String LARGE_HEAP = "768m";
 
   /**
    * Sends a burst as fast as the producer goes and times how fast the service tags it once under

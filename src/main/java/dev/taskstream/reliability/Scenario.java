@@ -12,10 +12,12 @@ public enum Scenario {
   BROKER_RESTART,
   /** Stop the registry mid-stream: cached schema ids keep flowing, unknown ones dead-letter. */
   REGISTRY_OUTAGE,
-  /** Thirteen kinds of bad record between good ones on the live broker, and identical texts. */
+  /** Every kind of bad record between good ones on the live broker, and identical texts. */
   BAD_INPUT,
   /** Input at a multiple of the service's measured throughput, with a bounded heap. */
-  OVERLOAD;
+  OVERLOAD,
+  /** 10,000 distinct 100,000-character prompts at once, into a service with a 768 MB heap. */
+  OVERLOAD_LARGE;
 
   /**
    * @return whether the scenario's service runs under exactly_once_v2 (all but crash-alos)

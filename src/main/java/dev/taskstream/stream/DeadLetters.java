@@ -14,7 +14,35 @@ final class DeadLetters {
    */
   static final int MAX_VALUE_BYTES = 512 * 1024;
 
+  /**
+   * The most key bytes a dead letter keeps (in its {@code key} field and as its record key): a key
+   * is copied twice, and a hostile one could otherwise push the letter over the producer's limit.
+   */
+  static final int MAX_KEY_BYTES = 1024;
+
+  /** The longest error message kept. */
+  static final int MAX_MESSAGE_CHARS = 2048;
+
   private DeadLetters() {}
+
+  /**
+   * @param key original key bytes, or null
+   * @return the dead letter's record key: the key as UTF-8, cut to {@link #MAX_KEY_BYTES}
+   */
+  static String key(final byte[] key) {
+    return key == null
+        ? null
+        : new String(
+            key, 0, Math.min(key.length, MAX_KEY_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @param key a string key (an event id)
+   * @return it, cut to {@link #MAX_KEY_BYTES} characters
+   */
+  static String key(final String key) {
+    return key == null || key.length() <= MAX_KEY_BYTES ? key : key.substring(0, MAX_KEY_BYTES);
+  }
 
   /**
    * Where a failed record came from, with its original bytes.
@@ -41,12 +69,20 @@ final class DeadLetters {
       final String message,
       final long now) {
     final byte[] value = origin.value();
+    final String m =
+        message.length() > MAX_MESSAGE_CHARS
+            ? message.substring(0, MAX_MESSAGE_CHARS) + " [message truncated]"
+            : message;
     final boolean cut = value != null && value.length > MAX_VALUE_BYTES;
     return DeadLetter.newBuilder()
         .setTopic(origin.topic())
         .setPartition(origin.partition())
         .setOffset(origin.offset())
-        .setKey(origin.key() == null ? null : ByteBuffer.wrap(origin.key()))
+        .setKey(
+            origin.key() == null
+                ? null
+                : ByteBuffer.wrap(origin.key(), 0, Math.min(origin.key().length, MAX_KEY_BYTES))
+                    .slice())
         .setValue(
             value == null
                 ? null
@@ -55,13 +91,13 @@ final class DeadLetters {
         .setErrorClass(errorClass)
         .setErrorMessage(
             cut
-                ? message
+                ? m
                     + " [value truncated: first "
                     + MAX_VALUE_BYTES
                     + " of "
                     + value.length
                     + " bytes kept]"
-                : message)
+                : m)
         .setTime(Instant.ofEpochMilli(now))
         .build();
   }

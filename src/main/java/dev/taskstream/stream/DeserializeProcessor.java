@@ -41,6 +41,7 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
   @Override
   public void process(final Record<byte[], byte[]> record) {
     final RecordMetadata meta = context.recordMetadata().orElseThrow();
+    observer.onRead(meta.topic(), meta.partition(), meta.offset());
     final DeadLetters.Origin origin =
         new DeadLetters.Origin(
             meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
@@ -53,6 +54,14 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
               "NullValue",
               "null value (tombstone) has no instruction",
               context.currentSystemTimeMs()));
+      return;
+    }
+    final String tooLarge = limits.sizeRejection(record.value().length);
+    if (tooLarge != null) {
+      deadLetter(
+          record,
+          DeadLetters.of(
+              origin, "validate", "InvalidInstruction", tooLarge, context.currentSystemTimeMs()));
       return;
     }
     final InstructionEvent event;
@@ -79,6 +88,21 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
     }
     if (event.getEventTime() == null) {
       event.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
+    } else {
+      final String time =
+          limits.eventTime().rejectionReason(event.getEventTime(), context.currentSystemTimeMs());
+      if (time != null && limits.eventTime().onInvalid() == InputLimits.OnInvalidTime.DEAD_LETTER) {
+        deadLetter(
+            record,
+            DeadLetters.of(
+                origin, "validate", "InvalidEventTime", time, context.currentSystemTimeMs()));
+        return;
+      }
+      if (time != null) {
+        // Clamped: the broker accepted the record's own timestamp, so outputs can carry it.
+        observer.onClamped();
+        event.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
+      }
     }
     context.forward(
         new Record<String, SpecificRecord>(event.getId(), event, record.timestamp()), TO_BATCH);
@@ -90,8 +114,6 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
   }
 
   private static String key(final Record<byte[], byte[]> record) {
-    return record.key() == null
-        ? null
-        : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    return DeadLetters.key(record.key());
   }
 }

@@ -137,8 +137,15 @@ final class MicroBatchProcessor
     final long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {
       final KeyValue<Long, InstructionEvent> entry = batch.get(i);
-      if (tags.get(i) != null) {
-        emit(entry.value, tags.get(i), now);
+      try {
+        if (tags.get(i) != null) {
+          emit(entry.value, tags.get(i), now);
+        }
+      } catch (RuntimeException e) {
+        // Whatever an event holds, its failure is its own: it is dead-lettered and leaves the
+        // buffer, so the next flush does not meet it again (a record left here would fail every
+        // punctuation, and every replacement thread, for ever).
+        deadLetter(entry, "route", e);
       }
       buffer.delete(entry.key);
     }
@@ -165,7 +172,7 @@ final class MicroBatchProcessor
     } catch (RuntimeException failure) {
       if (part.size() == 1) {
         out.add(null);
-        deadLetter(part.get(0), failure);
+        deadLetter(part.get(0), "embed", failure);
         return;
       }
       final int half = part.size() / 2;
@@ -174,17 +181,23 @@ final class MicroBatchProcessor
     }
   }
 
-  private void deadLetter(final KeyValue<Long, InstructionEvent> kv, final RuntimeException e) {
-    final byte[] value = stateSerde.serializer().serialize(settings.inputTopic(), kv.value);
+  private void deadLetter(
+      final KeyValue<Long, InstructionEvent> kv, final String stage, final RuntimeException e) {
+    byte[] value;
+    try {
+      value = stateSerde.serializer().serialize(settings.inputTopic(), kv.value);
+    } catch (RuntimeException unreadable) {
+      value = null;
+    }
     final long now = context.currentSystemTimeMs();
-    observer.onDeadLetter("embed");
+    observer.onDeadLetter(stage);
     context.forward(
         new Record<String, SpecificRecord>(
-            kv.value.getId(),
+            DeadLetters.key(kv.value.getId()),
             DeadLetters.of(
                 new DeadLetters.Origin(
                     settings.inputTopic(), context.taskId().partition(), kv.key, null, value),
-                "embed",
+                stage,
                 e,
                 now),
             now),
@@ -225,25 +238,25 @@ final class MicroBatchProcessor
                     : null)
             .build();
     final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
-    observer.onTagged(tagged.getTaskKey(), c.novelty(), c.novelty() >= settings.noveltyThreshold());
+    // Every output record is built before the first is forwarded, so an event that cannot become
+    // a record (its time, say) fails before any of its outputs exist, and is dead-lettered whole.
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
-    context.forward(out, TO_TAGGED);
-    context.forward(out, TO_ROUTED);
     final boolean novel = c.novelty() >= settings.noveltyThreshold();
-    if (t.vector() == null || !(compress || discover && novel)) {
-      return;
-    }
+    final boolean candidates = t.vector() != null && (compress || discover && novel);
     final TaggedInstruction candidate =
-        tagged.getEmbedding() != null
+        !candidates || tagged.getEmbedding() != null
             ? tagged
             : TaggedInstruction.newBuilder(tagged).setEmbedding(Vectors.toList(t.vector())).build();
-    if (compress) {
+    context.forward(out, TO_TAGGED);
+    context.forward(out, TO_ROUTED);
+    observer.onTagged(tagged.getTaskKey(), c.novelty(), novel);
+    if (candidates && compress) {
       // Keyed by task: the compression's exemplars of one task live in one partition.
       context.forward(
           new Record<String, SpecificRecord>(tagged.getTaskKey(), candidate, timestamp),
           TO_COMPRESSION);
     }
-    if (discover && novel) {
+    if (candidates && discover && novel) {
       // One key: clustering needs every novel instruction in one place.
       context.forward(
           new Record<String, SpecificRecord>(

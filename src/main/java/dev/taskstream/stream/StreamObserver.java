@@ -28,6 +28,18 @@ public interface StreamObserver {
   default void onDeadLetter(final String stage) {}
 
   /**
+   * A record was read from the input (before it is decoded).
+   *
+   * @param topic its topic
+   * @param partition its partition
+   * @param offset its offset
+   */
+  default void onRead(final String topic, final int partition, final long offset) {}
+
+  /** An event time out of the accepted range was replaced by the record's timestamp. */
+  default void onClamped() {}
+
+  /**
    * @param decision what the streaming compression did with an instruction (kept, duplicate, quota)
    */
   default void onCompression(final String decision) {}

@@ -36,7 +36,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,25 +124,31 @@ public final class StreamService implements AutoCloseable {
       final RouteTable restricted = routes.restrictedTo(topics, config.topics().unrouted());
       // Every instance learns of a promoted task's topic from the change that adds it.
       live.onApplied(c -> restricted.known(c.topic()));
+      final StallWatch watch = new StallWatch(metrics);
+      final Properties props = streamsProperties(config, api);
+      // Whatever a processor, a punctuator or the producer throws for one record dead-letters
+      // that record (Kafka Streams' own handlers) instead of failing the thread on it for ever.
+      // A handler the user configured in kafka.properties wins; ours gets its target regardless.
+      StreamErrorHandler.properties(
+              new StreamErrorHandler.Target(
+                  config.topics().deadLetters(), outputSerializer(registry), watch))
+          .forEach(props::putIfAbsent);
       final KafkaStreams streams =
           new KafkaStreams(
-              topology(config, registry, live, engine, restricted, tagger, extractor, metrics),
-              streamsProperties(config, api));
+              topology(config, registry, live, engine, restricted, tagger, extractor, watch),
+              props);
       publisher = config.discovery() == null ? null : publisher(config, registry, live, routes);
-      streams.setUncaughtExceptionHandler(
-          e -> {
-            // A thread that died on an unexpected error is replaced; bad records never get here
-            // (they are dead-lettered), so this covers broker and registry trouble.
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-          });
+      // A thread that still fails (broker or registry trouble) is replaced; one replaced again
+      // and again with nothing processed in between is reported as a stall (health DOWN).
+      streams.setUncaughtExceptionHandler(watch);
+      metrics.bind(watch);
       metrics.bind(engine);
       metrics.bind(streams);
       streams.start();
       final StreamService service =
           new StreamService(engine, streams, live, publisher, metrics, api, times);
       if (api != null) {
-        api.serve(service.view(config));
+        api.serve(service.view(config, watch));
       }
       return service;
     } catch (IOException | RuntimeException e) {
@@ -167,10 +172,9 @@ public final class StreamService implements AutoCloseable {
       final RouteTable routes,
       final EngineTagger tagger,
       final VerbNounExtractor extractor,
-      final ServiceMetrics metrics) {
+      final StreamObserver metrics) {
     final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out =
-        new ConfluentAvroSerde<SpecificRecord>(registry, TaggedInstruction.getClassSchema(), false)
-            .serializer();
+        outputSerializer(registry);
     final AnalyticsTopology analytics =
         config.analytics() == null
             ? null
@@ -200,6 +204,13 @@ public final class StreamService implements AutoCloseable {
                     new ConfluentAvroSerde<TaxonomyChange>(
                             registry, TaxonomyChange.getClassSchema(), false)
                         .deserializer())));
+  }
+
+  private static org.apache.kafka.common.serialization.Serializer<SpecificRecord> outputSerializer(
+      final SchemaRegistryClient registry) {
+    return new ConfluentAvroSerde<SpecificRecord>(
+            registry, TaggedInstruction.getClassSchema(), false)
+        .serializer();
   }
 
   private static TopologyFactory.Discovery discovery(
@@ -306,7 +317,7 @@ public final class StreamService implements AutoCloseable {
     return api == null ? null : api.url();
   }
 
-  private ServiceView view(final AppConfig config) {
+  private ServiceView view(final AppConfig config, final StallWatch watch) {
     final AnalyticsQueries queries =
         config.analytics() == null ? null : new AnalyticsQueries(streams, config.analytics());
     final CompressionQueries compression =
@@ -335,6 +346,11 @@ public final class StreamService implements AutoCloseable {
       @Override
       public KafkaStreams.State state() {
         return streams.state();
+      }
+
+      @Override
+      public String stalledAt() {
+        return watch.stalledAt();
       }
 
       @Override

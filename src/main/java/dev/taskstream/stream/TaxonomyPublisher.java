@@ -103,6 +103,14 @@ public final class TaxonomyPublisher implements AutoCloseable {
     if (now.tasks().stream().anyMatch(t -> t.key().equals(k))) {
       throw new Refused("the taxonomy already has a task " + k + "; give another key", true);
     }
+    live.changes().stream()
+        .filter(done -> done.add() && c.id().equals(done.source()))
+        .findFirst()
+        .ifPresent(
+            done -> {
+              throw new Refused(
+                  "cluster " + c.id() + " was promoted already, as " + done.key(), true);
+            });
     final TaskChange change =
         new TaskChange(
             k,

@@ -81,6 +81,10 @@ public final class LiveTaxonomy implements Supplier<Taxonomy> {
     if (c.key() == null || c.key().isBlank() || c.key().length() > 200) {
       return Optional.of("task key must be 1 to 200 characters");
     }
+    final Optional<String> shape = c.add() ? keyProblem(c.key(), c.name()) : Optional.empty();
+    if (shape.isPresent()) {
+      return shape;
+    }
     if (!now.fingerprint().id().equals(c.fingerprint())) {
       return Optional.of(
           "made for vectors with fingerprint "
@@ -101,6 +105,49 @@ public final class LiveTaxonomy implements Supplier<Taxonomy> {
           : Optional.empty();
     }
     return centroidProblem(c.centroid(), now.dimension());
+  }
+
+  /**
+   * A key is {@code verb|noun} pairs joined by {@code ##} (IEB's shape) or an opaque label of a
+   * user's own; either way printable, without surrounding spaces, and without empty parts.
+   */
+  static Optional<String> keyProblem(final String key, final String name) {
+    if (!key.equals(key.strip())) {
+      return Optional.of("task key must not start or end with spaces");
+    }
+    if (key.codePoints().anyMatch(LiveTaxonomy::unprintable)) {
+      return Optional.of("task key holds control or invisible characters");
+    }
+    for (final String part : key.split("##", -1)) {
+      if (part.isBlank()) {
+        return Optional.of("task key has an empty part between ## separators: " + key);
+      }
+      final int bar = part.indexOf('|');
+      if (bar >= 0
+          && (bar == 0
+              || bar == part.length() - 1
+              || part.indexOf('|', bar + 1) >= 0
+              || part.substring(0, bar).isBlank()
+              || part.substring(bar + 1).isBlank())) {
+        return Optional.of("task key part " + part + " is not verb|noun");
+      }
+    }
+    if (name != null
+        && (name.length() > 200 || name.codePoints().anyMatch(LiveTaxonomy::unprintable))) {
+      return Optional.of("task name must be at most 200 printable characters");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean unprintable(final int cp) {
+    final int type = Character.getType(cp);
+    return type == Character.CONTROL
+        || type == Character.FORMAT
+        || type == Character.UNASSIGNED
+        || type == Character.PRIVATE_USE
+        || type == Character.SURROGATE
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
   }
 
   private static Optional<String> centroidProblem(final float[] v, final int dimension) {

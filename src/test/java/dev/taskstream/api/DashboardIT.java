@@ -48,6 +48,8 @@ class DashboardIT {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
+  private static final String TOKEN = "dashboard-it-token-0123456789";
+
   private static LiveCluster cluster;
   private static StreamService first;
   private static StreamService second;
@@ -84,7 +86,7 @@ class DashboardIT {
             dir.resolve("state-" + instance));
     final AnalyticsSettings a = base.analytics();
     return withTopics(base)
-        .withHttp(base.http().withPort(0))
+        .withHttp(base.http().withPort(0).withToken(TOKEN))
         .withAnalytics(
             new AnalyticsSettings(
                 List.of(WindowSpec.parse("5s"), WindowSpec.parse("1m")),
@@ -285,6 +287,64 @@ class DashboardIT {
       assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
     } finally {
       browser.quit();
+    }
+  }
+
+  @Test
+  void shouldRefuseACrossSiteFormPostAndATokenlessChangeInARealBrowser() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+    // Given a page on another site (localhost, another port) that posts a removal to the service
+    // as a plain HTML form, the way a hostile page would, and the live taxonomy's version
+    final String version = get(first, "/api/taxonomy").get("version").asText();
+    final String target = "http://127.0.0.1:" + first.url().getPort() + "/api/taxonomy/remove";
+    final String page =
+        "<!doctype html><html><body><form id='f' method='POST' enctype='text/plain' action='"
+            + target
+            + "'><input name='{\"key\": \"write|poem\", \"x\": \"' value='\"}'></form>"
+            + "<script>document.getElementById('f').submit();</script></body></html>";
+    final com.sun.net.httpserver.HttpServer evil =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+    evil.createContext(
+        "/",
+        ex -> {
+          final byte[] body = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    evil.start();
+    final ChromeDriver browser = chromium();
+    try {
+      // When the browser opens it (the form posts itself, and the browser shows the answer)
+      browser.get("http://localhost:" + evil.getAddress().getPort() + "/");
+      final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!browser.getPageSource().contains("error") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      final String answer = browser.getPageSource();
+      // and a script on the service's own page tries a change without the token
+      browser.get(first.url().toString());
+      final Object status =
+          ((JavascriptExecutor) browser)
+              .executeAsyncScript(
+                  "const done = arguments[arguments.length - 1];"
+                      + "fetch('/api/taxonomy/remove', {method: 'POST',"
+                      + " headers: {'Content-Type': 'application/json'},"
+                      + " body: JSON.stringify({key: 'write|poem'})})"
+                      + ".then(r => done(r.status), e => done('failed: ' + e));");
+
+      // Then the form post was refused for its origin, the tokenless change for its missing token
+      System.out.println("cross-site form answer: " + answer.replaceAll("<[^>]+>", ""));
+      assertThat(answer).contains("may not change the taxonomy");
+      assertThat(status).isEqualTo(401L);
+      // and the taxonomy is as it was
+      assertThat(get(first, "/api/taxonomy").get("version").asText()).isEqualTo(version);
+    } finally {
+      browser.quit();
+      evil.stop(0);
     }
   }
 

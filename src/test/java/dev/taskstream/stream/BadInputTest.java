@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Thirteen kinds of bad input, each between good records: every bad one is a dead letter with its
- * stage and reason, every good one is tagged, and the counts add up.
+ * Twenty-nine kinds of bad input (BadRecords), each between good records: every bad one is a dead
+ * letter with its stage and reason, every good one is tagged, and the counts add up.
  */
 class BadInputTest {
   @TempDir Path stateDir;
@@ -120,8 +120,8 @@ class BadInputTest {
   }
 
   @Test
-  void shouldDeadLetterThirteenKindsOfBadInputAndTagEveryGoodRecordAround() throws IOException {
-    // Given a good record before and after each of thirteen bad ones
+  void shouldDeadLetterEveryKindOfBadInputAndTagEveryGoodRecordAround() throws IOException {
+    // Given a good record before and after each of the bad ones
     final Map<String, byte[]> bad = new BadRecords(client, "in").all();
     goodOne();
     for (final byte[] value : bad.values()) {
@@ -149,7 +149,11 @@ class BadInputTest {
           dead.get(i).getStage(),
           abbreviate(dead.get(i).getErrorMessage()));
     }
-    assertThat(bad).hasSizeGreaterThanOrEqualTo(12);
+    assertThat(bad).hasSizeGreaterThanOrEqualTo(25);
+    assertThat(dead.subList(13, dead.size()))
+        .allSatisfy(d -> assertThat(d.getStage()).isEqualTo("validate"));
+    assertThat(dead.get(13).getErrorMessage()).contains("negative");
+    assertThat(dead.get(16).getErrorMessage()).contains("ahead of this instance's clock");
     assertThat(dead).hasSize(bad.size());
     assertThat(dead).allSatisfy(d -> assertThat(d.getErrorMessage()).isNotBlank());
     assertThat(dead.get(2).getErrorMessage()).contains("404");

@@ -97,6 +97,9 @@ class DiscoveryIT {
     }
   }
 
+  /** The instances' http.token: taxonomy changes carry it. */
+  private static final String TOKEN = "discovery-it-token-0123456789";
+
   private static AppConfig config(final String instance) {
     final AppConfig base =
         AppConfig.forCluster(
@@ -134,7 +137,7 @@ class DiscoveryIT {
             DiscoverySettings.defaults(
                     APP + "-discovery-candidates", APP + ".emerging-tasks", APP + ".taxonomy")
                 .withThresholds(0.7, 0.8, 4, 0.7))
-        .withHttp(base.http().withPort(0));
+        .withHttp(base.http().withPort(0).withToken(TOKEN));
   }
 
   private static String transposition(final int i) {
@@ -189,10 +192,14 @@ class DiscoveryIT {
     return r.statusCode() == 200 ? json.readTree(r.body()) : null;
   }
 
-  private HttpResponse<String> post(final StreamService s, final String path) throws Exception {
+  /** A change as the API takes it: the token, and the parameters as a JSON body. */
+  private HttpResponse<String> post(final StreamService s, final String path, final String body)
+      throws Exception {
     return http.send(
         HttpRequest.newBuilder(s.url().resolve(path))
-            .POST(HttpRequest.BodyPublishers.noBody())
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -242,7 +249,8 @@ class DiscoveryIT {
     final HttpResponse<String> promoted =
         post(
             first,
-            "/api/taxonomy/promote?id=" + cluster.get("id").asText() + "&key=transpose%7Cchord");
+            "/api/taxonomy/promote",
+            "{\"id\": \"" + cluster.get("id").asText() + "\", \"key\": \"transpose|chord\"}");
     assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
 
     // Then both instances run the new taxonomy, same version, without a restart
@@ -258,9 +266,10 @@ class DiscoveryIT {
     assertThat(
             post(
                     second,
-                    "/api/taxonomy/promote?id="
+                    "/api/taxonomy/promote",
+                    "{\"id\": \""
                         + cluster.get("id").asText()
-                        + "&key=transpose%7Cchord")
+                        + "\", \"key\": \"transpose|chord\"}")
                 .statusCode())
         .isEqualTo(409);
 
@@ -281,7 +290,14 @@ class DiscoveryIT {
 
     // When the CLI removes the task through the second instance
     final int rc =
-        Main.run("taxonomy", "remove", "transpose|chord", "--url", second.url().toString());
+        Main.run(
+            "taxonomy",
+            "remove",
+            "transpose|chord",
+            "--url",
+            second.url().toString(),
+            "--token",
+            TOKEN);
     // Then both instances drop it (revision 2)
     assertThat(rc).isZero();
     for (final StreamService s : List.of(first, second)) {
@@ -291,7 +307,15 @@ class DiscoveryIT {
       assertThat(s.taxonomy().tasks()).noneMatch(t -> t.key().equals("transpose|chord"));
     }
     // and removing an unknown task fails with one line and exit code 1
-    assertThat(Main.run("taxonomy", "remove", "no|such", "--url", second.url().toString()))
+    assertThat(
+            Main.run(
+                "taxonomy",
+                "remove",
+                "no|such",
+                "--url",
+                second.url().toString(),
+                "--token",
+                TOKEN))
         .isEqualTo(1);
   }
 

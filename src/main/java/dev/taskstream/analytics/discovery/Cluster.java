@@ -1,5 +1,6 @@
 package dev.taskstream.analytics.discovery;
 
+import dev.taskstream.embedding.InstructionText;
 import dev.taskstream.embedding.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,10 @@ public final class Cluster {
   private long firstSeen;
   private long lastSeen;
   private long decayedAt;
+
+  /** The most characters of an instruction kept as an exemplar. */
+  static final int EXEMPLAR_CHARS = 500;
+
   private final List<String> exemplars;
   private final Map<String, Long> names;
   private long emittedSize;
@@ -118,8 +123,9 @@ public final class Cluster {
   }
 
   private void remember(final MicroClusters.Member m, final int maxExemplars) {
-    if (exemplars.size() < maxExemplars && !exemplars.contains(m.text())) {
-      exemplars.add(m.text());
+    final String text = InstructionText.excerpt(m.text(), EXEMPLAR_CHARS);
+    if (exemplars.size() < maxExemplars && !exemplars.contains(text)) {
+      exemplars.add(text);
     }
     if (m.name() != null) {
       countName(m.name(), 1L);

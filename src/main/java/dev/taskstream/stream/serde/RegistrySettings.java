@@ -16,6 +16,10 @@ import java.time.Duration;
  * @param timeout per-request timeout
  * @param autoRegister whether serializers register schemas (else they must exist)
  * @param tls trust and key stores for https, or {@link TlsSettings#JVM_DEFAULT}
+ * @param retryBudget the most time one call may take, all attempts and backoff together: calls run
+ *     on stream threads, and must end well within {@code max.poll.interval.ms} (5 min)
+ * @param notFoundTtl how long a schema id the registry answered 404 for is answered 404 from the
+ *     client's own memory (a record with an unknown id is not a registry round trip each)
  */
 public record RegistrySettings(
     URI url,
@@ -26,7 +30,17 @@ public record RegistrySettings(
     Duration backoff,
     Duration timeout,
     boolean autoRegister,
-    TlsSettings tls) {
+    TlsSettings tls,
+    Duration retryBudget,
+    Duration notFoundTtl) {
+  /**
+   * 60 s per call in all: room for the default five attempts of 10 s against a registry slowed by a
+   * start-up's hundreds of registrations, a fifth of {@code max.poll.interval.ms}.
+   */
+  public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(60);
+
+  /** Unknown ids are remembered for 30 s. */
+  public static final Duration DEFAULT_NOT_FOUND_TTL = Duration.ofSeconds(30);
 
   /** Validates the settings. */
   public RegistrySettings {
@@ -42,6 +56,59 @@ public record RegistrySettings(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("schema registry attempts must be >= 1: " + maxAttempts);
     }
+    if (retryBudget == null) {
+      retryBudget = DEFAULT_RETRY_BUDGET;
+    }
+    if (notFoundTtl == null) {
+      notFoundTtl = DEFAULT_NOT_FOUND_TTL;
+    }
+    if (retryBudget.compareTo(Duration.ofMillis(100)) < 0
+        || retryBudget.compareTo(Duration.ofMinutes(2)) > 0) {
+      throw new IllegalArgumentException(
+          "registry.retry-budget-ms must be in [100, 120000] (calls run on stream threads, which"
+              + " must poll within max.poll.interval.ms): "
+              + retryBudget.toMillis());
+    }
+    if (notFoundTtl.isNegative()) {
+      throw new IllegalArgumentException("registry.not-found-ttl-ms must be >= 0: " + notFoundTtl);
+    }
+  }
+
+  /**
+   * As the canonical constructor, with the default retry budget and not-found TTL.
+   *
+   * @param url base URL of the Confluent REST API
+   * @param basicUser basic-auth user, or null
+   * @param basicPassword basic-auth password, or null
+   * @param bearerToken bearer token, or null
+   * @param maxAttempts attempts per request
+   * @param backoff first retry delay
+   * @param timeout per-request timeout
+   * @param autoRegister whether serializers register schemas
+   * @param tls trust and key stores
+   */
+  public RegistrySettings(
+      final URI url,
+      final String basicUser,
+      final String basicPassword,
+      final String bearerToken,
+      final int maxAttempts,
+      final Duration backoff,
+      final Duration timeout,
+      final boolean autoRegister,
+      final TlsSettings tls) {
+    this(
+        url,
+        basicUser,
+        basicPassword,
+        bearerToken,
+        maxAttempts,
+        backoff,
+        timeout,
+        autoRegister,
+        tls,
+        null,
+        null);
   }
 
   /**

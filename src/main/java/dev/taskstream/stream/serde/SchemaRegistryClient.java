@@ -17,8 +17,11 @@ import org.apache.avro.Schema;
 /**
  * The few calls of the Confluent Schema Registry REST API a serde needs: register a schema under a
  * subject (returns its id), look a schema up by id, and find the id of a known schema. Answers are
- * cached forever (ids are immutable). Connection errors, 5xx and 429 are retried with exponential
- * backoff up to the configured attempts; 4xx fail at once. Thread-safe.
+ * cached forever (ids are immutable); an id the registry does not know is remembered as unknown for
+ * {@link RegistrySettings#notFoundTtl()}, so a stream of records with a made-up id costs one
+ * request, not one each. Connection errors, 5xx and 429 are retried with exponential backoff up to
+ * the configured attempts and within {@link RegistrySettings#retryBudget()} for the whole call; 4xx
+ * fail at once. Thread-safe.
  */
 public final class SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -28,6 +31,7 @@ public final class SchemaRegistryClient {
   private final HttpClient http;
   private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
   private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> unknownUntil = new ConcurrentHashMap<>();
 
   /**
    * @param settings where and how to reach the registry
@@ -79,7 +83,26 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    final JsonNode answer = send("GET", "schemas/ids/" + id, null);
+    final Long until = unknownUntil.get(id);
+    if (until != null && System.nanoTime() - until < 0) {
+      throw new SchemaRegistryException(
+          "GET schemas/ids/" + id + " answered 404 (remembered): the registry has no schema " + id,
+          404,
+          null);
+    }
+    final JsonNode answer;
+    try {
+      answer = send("GET", "schemas/ids/" + id, null);
+    } catch (SchemaRegistryException e) {
+      if (e.status() == 404) {
+        if (unknownUntil.size() > 10_000) {
+          unknownUntil.clear();
+        }
+        unknownUntil.put(id, System.nanoTime() + settings.notFoundTtl().toNanos());
+      }
+      throw e;
+    }
+    unknownUntil.remove(id);
     final Schema schema = new Schema.Parser().parse(answer.path("schema").asText());
     byId.put(id, schema);
     return schema;
@@ -94,10 +117,20 @@ public final class SchemaRegistryClient {
   }
 
   private JsonNode send(final String method, final String path, final String body) {
-    final HttpRequest request = request(method, path, body);
+    final long deadline = System.nanoTime() + settings.retryBudget().toNanos();
     Duration delay = settings.backoff();
     SchemaRegistryException last = null;
     for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+      final Duration left = Duration.ofNanos(deadline - System.nanoTime());
+      if (left.compareTo(Duration.ofMillis(10)) < 0) {
+        break;
+      }
+      final HttpRequest request =
+          request(
+              method,
+              path,
+              body,
+              left.compareTo(settings.timeout()) < 0 ? left : settings.timeout());
       try {
         final HttpResponse<String> response =
             http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -119,16 +152,30 @@ public final class SchemaRegistryClient {
         Thread.currentThread().interrupt();
         throw new SchemaRegistryException("interrupted calling the schema registry", -1, e);
       }
-      sleep(attempt < settings.maxAttempts() ? delay : Duration.ZERO);
+      final Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      sleep(
+          attempt < settings.maxAttempts()
+              ? (delay.compareTo(remaining) < 0 ? delay : remaining)
+              : Duration.ZERO);
       delay = delay.multipliedBy(2);
     }
-    throw last;
+    if (last == null) {
+      throw new SchemaRegistryException(
+          method + " " + path + ": no answer within the retry budget " + settings.retryBudget(),
+          -1,
+          null);
+    }
+    throw new SchemaRegistryException(
+        last.getMessage() + " (gave up within the retry budget of " + settings.retryBudget() + ")",
+        last.status(),
+        last.getCause());
   }
 
-  private HttpRequest request(final String method, final String path, final String body) {
+  private HttpRequest request(
+      final String method, final String path, final String body, final Duration timeout) {
     final HttpRequest.Builder b =
         HttpRequest.newBuilder(settings.url().resolve(path))
-            .timeout(settings.timeout())
+            .timeout(timeout)
             .header("Accept", CONTENT_TYPE + ", application/json");
     if (settings.basicUser() != null) {
       final String creds = settings.basicUser() + ":" + settings.basicPassword();
