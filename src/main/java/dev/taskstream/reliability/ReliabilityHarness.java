@@ -282,7 +282,10 @@ public final class ReliabilityHarness implements AutoCloseable {
               + " kinds of bad record between good ones, then "
               + IDENTICAL_BURST
               + " identical texts; dead letters "
-              + run.counter.deadByStage());
+              + run.counter.deadByStage()
+              + "; stream "
+              + run.service().health()
+              + " at the end");
     }
   }
 
@@ -346,7 +349,8 @@ public final class ReliabilityHarness implements AutoCloseable {
             events,
             LARGE_CHARS,
             Duration.between(start, Instant.now()).toSeconds());
-        awaitEverything(run, events, 0);
+        // Each prompt is a full 256-token encoder input: about 6 a second on 2 shared cores.
+        awaitEverything(run, events, 0, Duration.ofMinutes(60));
         final Duration all = Duration.between(start, run.counter.lastProcessed());
         return ScenarioResult.count(
             scenario,
@@ -416,8 +420,13 @@ public final class ReliabilityHarness implements AutoCloseable {
   /** Waits for every id (or a generous time limit: then the row counts what is missing). */
   private void awaitEverything(final ScenarioRun run, final int ids, final int dead)
       throws InterruptedException {
+    awaitEverything(run, ids, dead, Duration.ofSeconds(180 + ids / 10));
+  }
+
+  private void awaitEverything(
+      final ScenarioRun run, final int ids, final int dead, final Duration limit)
+      throws InterruptedException {
     run.source.await();
-    final Duration limit = Duration.ofSeconds(180 + ids / 10);
     if (!run.counter.awaitAll(ids, dead, limit)) {
       progress.println("  not everything came within " + limit + "; counting what did");
     }

@@ -94,6 +94,20 @@ final class ServiceChild implements AutoCloseable {
     return process.terminate(Duration.ofSeconds(60));
   }
 
+  /**
+   * @return the stream's state as {@code /health} reports it (RUNNING, REBALANCING, …, with
+   *     "stalled" when its thread keeps failing), or "unreachable"
+   */
+  String health() {
+    final String body = get("/health", false);
+    if (body == null) {
+      return "unreachable";
+    }
+    final java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"state\":\"([A-Z_]+)\"").matcher(body);
+    return (m.find() ? m.group(1) : body) + (body.contains("\"stalled\"") ? " (stalled)" : "");
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
@@ -110,9 +124,13 @@ final class ServiceChild implements AutoCloseable {
   }
 
   private String get(final String path) {
+    return get(path, true);
+  }
+
+  private String get(final String path, final boolean okOnly) {
     try {
       final HttpResponse<String> r = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? r.body() : null;
+      return r.statusCode() == 200 || !okOnly ? r.body() : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

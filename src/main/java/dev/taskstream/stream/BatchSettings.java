@@ -26,9 +26,14 @@ public record BatchSettings(int maxRecords, int maxTokens, Duration maxWait) {
 
   /**
    * @param text an instruction
-   * @return its estimated token count (no tokenizer on the hot path of buffering)
+   * @return its estimated token count (no tokenizer on the hot path of buffering), at most what an
+   *     encoder reads ({@link #ENCODER_TOKENS}): a pasted document costs the encoder no more than
+   *     that, so it must not close a batch by itself
    */
   static int estimateTokens(final String text) {
-    return text.length() / 4 + 1;
+    return Math.min(text.length() / 4 + 1, ENCODER_TOKENS);
   }
+
+  /** The most tokens any supported encoder reads (BERT-style models stop at 512 positions). */
+  static final int ENCODER_TOKENS = 512;
 }

@@ -45,67 +45,78 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
     final DeadLetters.Origin origin =
         new DeadLetters.Origin(
             meta.topic(), meta.partition(), meta.offset(), record.key(), record.value());
-    if (record.value() == null) {
-      deadLetter(
-          record,
-          DeadLetters.of(
-              origin,
-              "deserialize",
-              "NullValue",
-              "null value (tombstone) has no instruction",
-              context.currentSystemTimeMs()));
-      return;
-    }
-    final String tooLarge = limits.sizeRejection(record.value().length);
-    if (tooLarge != null) {
-      deadLetter(
-          record,
-          DeadLetters.of(
-              origin, "validate", "InvalidInstruction", tooLarge, context.currentSystemTimeMs()));
-      return;
-    }
-    final InstructionEvent event;
-    try {
-      event = deserializer.deserialize(meta.topic(), record.value());
-    } catch (RuntimeException e) {
-      // Registry outages surface here too; with retries exhausted they are dead-lettered with
-      // their reason rather than crash-looping the stream.
-      deadLetter(record, DeadLetters.of(origin, "deserialize", e, context.currentSystemTimeMs()));
+    final InstructionEvent event = read(record, origin);
+    if (event == null) {
       return;
     }
     final String blank = InstructionText.rejectionReason(event.getText());
     final String reason = blank != null ? blank : limits.rejectionReason(event);
     if (reason != null) {
-      deadLetter(
-          record,
-          DeadLetters.of(
-              origin, "validate", "InvalidInstruction", reason, context.currentSystemTimeMs()));
+      refuse(record, origin, "validate", "InvalidInstruction", reason);
       return;
     }
     if (event.getId() == null || event.getId().isEmpty()) {
       // Chat logs do not always carry ids; the record's position is unique and stable on replay.
       event.setId(meta.topic() + "-" + meta.partition() + "-" + meta.offset());
     }
-    if (event.getEventTime() == null) {
-      event.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
-    } else {
-      final String time =
-          limits.eventTime().rejectionReason(event.getEventTime(), context.currentSystemTimeMs());
-      if (time != null && limits.eventTime().onInvalid() == InputLimits.OnInvalidTime.DEAD_LETTER) {
-        deadLetter(
-            record,
-            DeadLetters.of(
-                origin, "validate", "InvalidEventTime", time, context.currentSystemTimeMs()));
-        return;
-      }
-      if (time != null) {
-        // Clamped: the broker accepted the record's own timestamp, so outputs can carry it.
-        observer.onClamped();
-        event.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
-      }
+    if (timeAccepted(record, origin, event)) {
+      context.forward(
+          new Record<String, SpecificRecord>(event.getId(), event, record.timestamp()), TO_BATCH);
     }
-    context.forward(
-        new Record<String, SpecificRecord>(event.getId(), event, record.timestamp()), TO_BATCH);
+  }
+
+  /** The decoded event, or null when the record was dead-lettered instead. */
+  private InstructionEvent read(final Record<byte[], byte[]> record, final DeadLetters.Origin o) {
+    if (record.value() == null) {
+      refuse(record, o, "deserialize", "NullValue", "null value (tombstone) has no instruction");
+      return null;
+    }
+    final String tooLarge = limits.sizeRejection(record.value().length);
+    if (tooLarge != null) {
+      refuse(record, o, "validate", "InvalidInstruction", tooLarge);
+      return null;
+    }
+    try {
+      return deserializer.deserialize(o.topic(), record.value());
+    } catch (RuntimeException e) {
+      // Registry outages surface here too; with retries exhausted they are dead-lettered with
+      // their reason rather than crash-looping the stream.
+      deadLetter(record, DeadLetters.of(o, "deserialize", e, context.currentSystemTimeMs()));
+      return null;
+    }
+  }
+
+  /**
+   * Gives the event a time every output can carry: its own when in range, else (clamp) the record's
+   * timestamp, which the broker accepted; or dead-letters it and returns false.
+   */
+  private boolean timeAccepted(
+      final Record<byte[], byte[]> record, final DeadLetters.Origin o, final InstructionEvent e) {
+    final String time =
+        e.getEventTime() == null
+            ? null
+            : limits.eventTime().rejectionReason(e.getEventTime(), context.currentSystemTimeMs());
+    if (time != null && limits.eventTime().onInvalid() == InputLimits.OnInvalidTime.DEAD_LETTER) {
+      refuse(record, o, "validate", "InvalidEventTime", time);
+      return false;
+    }
+    if (time != null) {
+      observer.onClamped();
+    }
+    if (e.getEventTime() == null || time != null) {
+      e.setEventTime(java.time.Instant.ofEpochMilli(record.timestamp()));
+    }
+    return true;
+  }
+
+  private void refuse(
+      final Record<byte[], byte[]> record,
+      final DeadLetters.Origin origin,
+      final String stage,
+      final String errorClass,
+      final String reason) {
+    deadLetter(
+        record, DeadLetters.of(origin, stage, errorClass, reason, context.currentSystemTimeMs()));
   }
 
   private void deadLetter(final Record<byte[], byte[]> record, final DeadLetter letter) {

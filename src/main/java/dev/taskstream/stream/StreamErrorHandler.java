@@ -63,7 +63,10 @@ public final class StreamErrorHandler
         "production.exception.handler",
         StreamErrorHandler.class.getName(),
         "deserialization.exception.handler",
-        StreamErrorHandler.class.getName());
+        StreamErrorHandler.class.getName(),
+        // Opt in now to what Kafka 5 makes the default: the global (taxonomy) store too.
+        "processing.exception.handler.global.enabled",
+        "true");
   }
 
   @Override

@@ -78,7 +78,7 @@ public final class VerbNounExtractor {
    * @return its {@code verb|noun} task name, or empty when no verb and object were found
    */
   public Optional<String> extract(final String instruction) {
-    final Parsed p = parse(firstClause(instruction));
+    final Parsed p = parse(firstClause(head(instruction)));
     if (p.tokens.length == 0) {
       return Optional.empty();
     }
@@ -110,6 +110,24 @@ public final class VerbNounExtractor {
     } catch (RuntimeException e) {
       return NameEvidence.NONE_FOUND;
     }
+  }
+
+  /**
+   * The most characters of an instruction the tagger reads. The name comes from the request's first
+   * verb and its object, which sit at the start; tagging a pasted 100,000-character document after
+   * it took the stream thread tens of seconds per record (long enough for an exactly-once
+   * transaction to time out and the thread to be fenced, again and again). Every IEB instruction is
+   * shorter (the longest has 1,077 characters), so their names are unchanged.
+   */
+  static final int MAX_CHARS = 1_200;
+
+  /** The instruction cut to {@link #MAX_CHARS}, at a space where there is one. */
+  static String head(final String instruction) {
+    if (instruction.length() <= MAX_CHARS) {
+      return instruction;
+    }
+    final int space = instruction.lastIndexOf(' ', MAX_CHARS);
+    return instruction.substring(0, space > MAX_CHARS / 2 ? space : MAX_CHARS);
   }
 
   /**

@@ -64,6 +64,11 @@ class ApiServerTest {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private int status(final String path, final String type, final String... headers)
+      throws Exception {
+    return post(path, type, headers).statusCode();
+  }
+
   private HttpResponse<String> get(final String path, final String... headers) throws Exception {
     final HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path));
     if (headers.length > 0) {
@@ -79,45 +84,20 @@ class ApiServerTest {
     start(settings("127.0.0.1", TOKEN, 4, 64));
     final String bearer = "Bearer " + TOKEN;
 
+    final String json = "application/json";
+    final String remove = "/api/taxonomy/remove";
+
     // When changes come without the token, with a wrong one, from another site, or as a form
     // Then each is refused before anything is changed
-    assertThat(post("/api/taxonomy/remove", "application/json").statusCode()).isEqualTo(401);
-    assertThat(
-            post("/api/taxonomy/remove", "application/json", "Authorization", "Bearer nope")
-                .statusCode())
-        .isEqualTo(401);
-    assertThat(
-            post(
-                    "/api/taxonomy/remove",
-                    "application/json",
-                    "Authorization",
-                    bearer,
-                    "Origin",
-                    "http://evil.example")
-                .statusCode())
+    assertThat(status(remove, json)).isEqualTo(401);
+    assertThat(status(remove, json, "Authorization", "Bearer nope")).isEqualTo(401);
+    assertThat(status(remove, json, "Authorization", bearer, "Origin", "http://evil.example"))
         .isEqualTo(403);
-    assertThat(
-            post(
-                    "/api/taxonomy/remove",
-                    "application/json",
-                    "Authorization",
-                    bearer,
-                    "Sec-Fetch-Site",
-                    "cross-site")
-                .statusCode())
+    assertThat(status(remove, json, "Authorization", bearer, "Sec-Fetch-Site", "cross-site"))
         .isEqualTo(403);
-    assertThat(
-            post(
-                    "/api/taxonomy/remove",
-                    "application/x-www-form-urlencoded",
-                    "Authorization",
-                    bearer)
-                .statusCode())
+    assertThat(status(remove, "application/x-www-form-urlencoded", "Authorization", bearer))
         .isEqualTo(415);
-    assertThat(
-            post("/api/taxonomy/remove?key=do%7Cthing", "application/json", "Authorization", bearer)
-                .statusCode())
-        .isEqualTo(400);
+    assertThat(status(remove + "?key=do%7Cthing", json, "Authorization", bearer)).isEqualTo(400);
     // and the right request passes the guard (this view has no taxonomy topic: 400 saying so)
     final HttpResponse<String> right =
         post(

@@ -125,6 +125,43 @@ class AppConfigTest {
   }
 
   @Test
+  void shouldReadInputLimitsEventTimeAndHttpGuardSettingsAndRefuseUnsafeOnes() throws IOException {
+    // Given clamped event times, tighter fields, a token and a small pool
+    final String cluster = "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n";
+    final AppConfig c =
+        load(
+            cluster
+                + "input-limits: {max-field-chars: 200, max-event-bytes: 100000,"
+                + " event-time: {max-future: 5m, max-age: 30d, on-invalid: clamp}}\n"
+                + "http: {token: 0123456789abcdef0123, threads: 2, queue: 8,"
+                + " allowed-origins: ['https://ops.example.com']}\n");
+    // Then they are read
+    assertThat(c.limits().maxFieldChars()).isEqualTo(200);
+    assertThat(c.limits().maxEventBytes()).isEqualTo(100_000);
+    assertThat(c.limits().eventTime().maxFuture()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(c.limits().eventTime().maxAge()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(c.limits().eventTime().onInvalid())
+        .isEqualTo(dev.taskstream.stream.InputLimits.OnInvalidTime.CLAMP);
+    assertThat(c.http().token()).isEqualTo("0123456789abcdef0123");
+    assertThat(c.http().toString()).doesNotContain("0123456789abcdef0123");
+    assertThat(c.http().allowedOrigins()).containsExactly("https://ops.example.com");
+    // and settings that would let a record or a client stall the service fail at start, by name
+    assertThatThrownBy(() -> load(cluster + "input-limits: {event-time: {max-future: 2h}}\n"))
+        .hasMessageContaining("max-future");
+    assertThatThrownBy(() -> load(cluster + "input-limits: {event-time: {on-invalid: drop}}\n"))
+        .hasMessageContaining("dead-letter or clamp");
+    assertThatThrownBy(() -> load(cluster + "input-limits: {max-event-bytes: 2000000}\n"))
+        .hasMessageContaining("1 MiB");
+    assertThatThrownBy(() -> load(cluster + "http: {token: short}\n"))
+        .hasMessageContaining("at least 16");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r', retry-budget-ms: 900000}\n"))
+        .hasMessageContaining("retry-budget-ms");
+  }
+
+  @Test
   void shouldReadTheExampleConfigKeptInTheRepository() {
     // Given the documented example, whose secrets come from the environment with defaults
     final AppConfig c = AppConfig.load(Path.of("topology/app.example.yaml"));

@@ -10,9 +10,6 @@ import dev.taskstream.stream.serde.FakeRegistry;
 import dev.taskstream.stream.serde.RegistrySettings;
 import dev.taskstream.stream.serde.SchemaRegistryClient;
 import dev.taskstream.taxonomy.Classification;
-import dev.taskstream.taxonomy.TaskEntry;
-import dev.taskstream.taxonomy.TaskKey;
-import dev.taskstream.taxonomy.TaskMatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -168,17 +165,7 @@ class HostileInputPropertyTest {
             new StreamErrorHandler.Target("dead", out.serializer(), StreamObserver.NONE)));
     return new TopologyTestDriver(
         TopologyFactory.build(
-            new StreamSettings(
-                "in",
-                "tagged",
-                "novel",
-                "dead",
-                0.5,
-                new BatchSettings(16, 100_000, Duration.ofSeconds(1)),
-                "t",
-                "f",
-                false,
-                InputLimits.DEFAULTS),
+            TestStreams.settings(16, InputLimits.DEFAULTS),
             RouteTable.defaults("task."),
             HostileInputPropertyTest::tag,
             events.deserializer(),
@@ -392,15 +379,7 @@ class HostileInputPropertyTest {
   }
 
   private static List<Classification> tag(final List<String> texts) {
-    final TaskKey key = TaskKey.parse("do|thing");
-    final TaskEntry entry =
-        new TaskEntry(key.key(), key.displayName(), key.verbs(), key.nouns(), 1, 1, 1);
-    return texts.stream()
-        .map(
-            t ->
-                new Classification(
-                    List.of(new TaskMatch(entry, 0.9)), 0.3, (t.hashCode() & 0xff) / 255.0))
-        .toList();
+    return texts.stream().map(t -> TestStreams.doThing((t.hashCode() & 0xff) / 255.0)).toList();
   }
 
   private static List<TestRecord<String, byte[]>> raw(

@@ -10,9 +10,6 @@ import dev.taskstream.stream.serde.FakeRegistry;
 import dev.taskstream.stream.serde.RegistrySettings;
 import dev.taskstream.stream.serde.SchemaRegistryClient;
 import dev.taskstream.taxonomy.Classification;
-import dev.taskstream.taxonomy.TaskEntry;
-import dev.taskstream.taxonomy.TaskKey;
-import dev.taskstream.taxonomy.TaskMatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,14 +120,7 @@ class StreamErrorHandlerTest {
   }
 
   private static Classification good() {
-    final TaskKey key = TaskKey.parse("do|thing");
-    return new Classification(
-        List.of(
-            new TaskMatch(
-                new TaskEntry(key.key(), key.displayName(), key.verbs(), key.nouns(), 1, 1, 1),
-                0.9)),
-        0.3,
-        0.1);
+    return TestStreams.doThing(0.1);
   }
 
   private Serializer<SpecificRecord> serializer() {
@@ -138,7 +128,54 @@ class StreamErrorHandlerTest {
         .serializer();
   }
 
+  @Test
+  void shouldTagAnEventWithAnOutOfRangeTimeUnderItsRecordTimestampWhenClampIsConfigured() {
+    // Given event times clamped rather than dead-lettered
+    final InputLimits clamp =
+        new InputLimits(
+            100_000,
+            256,
+            65_536,
+            1_024,
+            512 * 1024,
+            new InputLimits.EventTime(
+                Duration.ofMinutes(15), null, InputLimits.OnInvalidTime.CLAMP));
+    try (TopologyTestDriver driver =
+        driver(texts -> texts.stream().map(t -> good()).toList(), serializer(), clamp)) {
+      // When an event from a client whose clock is broken arrives (eventTime -5,000 ms)
+      final long recordTime = clock.get() - 1_000;
+      driver
+          .createInputTopic("in", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer())
+          .pipeInput(
+              null,
+              events
+                  .serializer()
+                  .serialize(
+                      "in",
+                      InstructionEvent.newBuilder()
+                          .setId("clock-bug")
+                          .setText("write a poem")
+                          .setEventTime(Instant.ofEpochMilli(-5_000))
+                          .setAttributes(Map.of())
+                          .build()),
+              recordTime);
+      clock.addAndGet(2_000);
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+      // Then it is tagged, carrying the record's timestamp as its event time, and nothing is dead
+      assertThat(read(driver, "tagged", TaggedInstruction.class))
+          .singleElement()
+          .satisfies(t -> assertThat(t.getEventTime().toEpochMilli()).isEqualTo(recordTime));
+      assertThat(read(driver, "dead", DeadLetter.class)).isEmpty();
+    }
+  }
+
   private TopologyTestDriver driver(final Tagger tagger, final Serializer<SpecificRecord> out) {
+    return driver(tagger, out, InputLimits.DEFAULTS);
+  }
+
+  private TopologyTestDriver driver(
+      final Tagger tagger, final Serializer<SpecificRecord> out, final InputLimits limits) {
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "error-handler-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
@@ -148,17 +185,7 @@ class StreamErrorHandlerTest {
             new StreamErrorHandler.Target("dead", serializer(), StreamObserver.NONE)));
     return new TopologyTestDriver(
         TopologyFactory.build(
-            new StreamSettings(
-                "in",
-                "tagged",
-                "novel",
-                "dead",
-                0.5,
-                new BatchSettings(64, 100_000, Duration.ofSeconds(1)),
-                "t",
-                "f",
-                false,
-                InputLimits.DEFAULTS),
+            TestStreams.settings(64, limits),
             RouteTable.defaults("task."),
             tagger,
             events.deserializer(),

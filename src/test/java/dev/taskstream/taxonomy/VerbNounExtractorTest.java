@@ -61,4 +61,21 @@ class VerbNounExtractorTest {
     assertThat(labeler.label("Write a poem about snow.")).contains("write|poem");
     assertThat(labeler.label("Draw a map of the city.")).contains("draw|map");
   }
+
+  @org.junit.jupiter.api.Test
+  void shouldNameAPromptWithAPastedDocumentFromItsRequestAndReadOnlyItsHead() {
+    // Given a request followed by 100,000 characters of pasted document
+    final String prompt =
+        "Summarize the report below in three bullet points. " + "revenue grew ".repeat(8_000);
+    // When it is named
+    final long started = System.nanoTime();
+    final Optional<String> name = extractor.extract(prompt);
+    final long ms = (System.nanoTime() - started) / 1_000_000;
+    // Then the name is the request's, and the tagger read no more than its head
+    System.out.println("named a " + prompt.length() + "-character prompt in " + ms + " ms");
+    assertThat(name).contains("summarize|report");
+    assertThat(VerbNounExtractor.head(prompt).length())
+        .isLessThanOrEqualTo(VerbNounExtractor.MAX_CHARS);
+    assertThat(VerbNounExtractor.head("short")).isEqualTo("short");
+  }
 }
