@@ -39,8 +39,12 @@ class ApiServerTest {
   }
 
   private void start(final HttpSettings settings) throws IOException {
+    start(settings, new View(null));
+  }
+
+  private void start(final HttpSettings settings, final ServiceView view) throws IOException {
     server = ApiServer.bind(settings);
-    server.serve(new View());
+    server.serve(view);
     base = URI.create("http://127.0.0.1:" + server.port());
   }
 
@@ -184,8 +188,19 @@ class ApiServerTest {
     assertThat(get("/api/info").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void shouldAnswerHealthDownWhileTheStreamIsStalledThoughKafkaStreamsSaysRunning()
+      throws Exception {
+    // Given a stream whose thread keeps failing on one record (the stall watch says where)
+    start(settings("127.0.0.1", TOKEN, 4, 64), new View("last read {in-0=41}"));
+    // When health is asked, Then it is DOWN with where it stalled, though the state is RUNNING
+    final HttpResponse<String> health = get("/health");
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.body()).contains("\"DOWN\"").contains("RUNNING").contains("in-0=41");
+  }
+
   /** A running service as the API sees it, with nothing behind the optional features. */
-  private static final class View implements ServiceView {
+  private record View(String stalledAt) implements ServiceView {
     @Override
     public KafkaStreams.State state() {
       return KafkaStreams.State.RUNNING;
