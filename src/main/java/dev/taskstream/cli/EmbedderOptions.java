@@ -52,7 +52,8 @@ final class EmbedderOptions {
 
   @Option(
       names = "--cache-size",
-      description = "LRU entries by exact text. Default: ${DEFAULT-VALUE}")
+      description =
+          "LRU entries, keyed by a digest of the text the model sees. Default: ${DEFAULT-VALUE}")
   int cacheSize = DEFAULTS.cacheSize();
 
   EmbedderConfig toConfig() {

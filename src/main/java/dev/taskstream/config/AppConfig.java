@@ -345,6 +345,27 @@ public record AppConfig(
         discovery);
   }
 
+  /**
+   * Every setting the config file may hold, as dotted names ({@code http.token}), read off the
+   * parser itself: what docs/configuration.md is checked against.
+   *
+   * @return the names, in the order the parser reads them (sections themselves left out)
+   */
+  public static java.util.List<String> settingNames() {
+    final JsonNode root =
+        new ObjectMapper()
+            .valueToTree(
+                Map.of(
+                    "kafka",
+                    Map.of("bootstrap-servers", "k"),
+                    "registry",
+                    Map.of("url", "http://r")));
+    final ConfigSection s = new ConfigSection(root, "");
+    read(s, Path::of);
+    final java.util.List<String> all = java.util.List.copyOf(s.asked());
+    return all.stream().filter(n -> all.stream().noneMatch(o -> o.startsWith(n + "."))).toList();
+  }
+
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
     final Topics topics = topics(root.section("topics"));
     final double novelty = root.decimal("novelty-threshold", 0.5);

@@ -17,8 +17,14 @@ final class ConfigSection {
   private final JsonNode node;
   private final String path;
   private final Set<String> read = new LinkedHashSet<>();
+  private final Set<String> asked;
 
   ConfigSection(final JsonNode node, final String path) {
+    this(node, path, new LinkedHashSet<>());
+  }
+
+  private ConfigSection(final JsonNode node, final String path, final Set<String> asked) {
+    this.asked = asked;
     if (node != null && !node.isNull() && !node.isMissingNode() && !node.isObject()) {
       throw new ConfigException(label(path) + " must be a mapping");
     }
@@ -113,7 +119,15 @@ final class ConfigSection {
   }
 
   ConfigSection section(final String key) {
-    return new ConfigSection(value(key), name(key));
+    return new ConfigSection(value(key), name(key), asked);
+  }
+
+  /**
+   * @return the full name of every setting asked for so far, in this section and those made from
+   *     it, sections' own names included
+   */
+  Set<String> asked() {
+    return asked;
   }
 
   /** Refuses keys nobody read: a typo must not silently fall back to a default. */
@@ -136,6 +150,7 @@ final class ConfigSection {
 
   private JsonNode value(final String key) {
     read.add(key);
+    asked.add(name(key));
     if (node == null) {
       return null;
     }

@@ -1,11 +1,13 @@
 package dev.taskstream.taxonomy;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.MatrixUtils;
-import org.apache.commons.math3.linear.RealMatrix;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Fisher's linear discriminant as a head: the classic supervised baseline the InfoNCE head is
@@ -48,16 +50,28 @@ public final class LdaHead implements TaskHead {
       addOuter(between, diff, members.size());
     }
     shrink(within, shrinkage);
-    final RealMatrix whiten = inverseSqrt(new Array2DRowRealMatrix(within, false));
-    final RealMatrix m = whiten.multiply(new Array2DRowRealMatrix(between, false)).multiply(whiten);
-    final EigenDecomposition eigen = new EigenDecomposition(symmetrised(m));
+    final DMatrixRMaj whiten = inverseSqrt(new DMatrixRMaj(within));
+    final DMatrixRMaj wb = new DMatrixRMaj(d, d);
+    CommonOps_DDRM.mult(whiten, new DMatrixRMaj(between), wb);
+    final DMatrixRMaj m = new DMatrixRMaj(d, d);
+    CommonOps_DDRM.mult(wb, whiten, m);
+    final EigenDecomposition_F64<DMatrixRMaj> eigen = symmetricEigen(symmetrised(m));
     final int k = Math.min(d, groups.size() - 1);
-    // Commons Math orders eigenvalues from the largest: the first k are the discriminants.
-    final RealMatrix w = eigen.getVT().getSubMatrix(0, k - 1, 0, d - 1).multiply(whiten);
+    // The k largest eigenvalues' vectors are the discriminant directions.
+    final Integer[] order = byEigenvalueDescending(eigen, d);
+    final DMatrixRMaj vt = new DMatrixRMaj(k, d);
+    for (int r = 0; r < k; r++) {
+      final DMatrixRMaj v = eigen.getEigenVector(order[r]);
+      for (int c = 0; c < d; c++) {
+        vt.set(r, c, v.get(c, 0));
+      }
+    }
+    final DMatrixRMaj w = new DMatrixRMaj(k, d);
+    CommonOps_DDRM.mult(vt, whiten, w);
     final float[] weights = new float[k * d];
     for (int r = 0; r < k; r++) {
       for (int c = 0; c < d; c++) {
-        weights[r * d + c] = (float) w.getEntry(r, c);
+        weights[r * d + c] = (float) w.get(r, c);
       }
     }
     final float[] centre = new float[d];
@@ -136,17 +150,53 @@ public final class LdaHead implements TaskHead {
     }
   }
 
-  private static RealMatrix inverseSqrt(final RealMatrix s) {
-    final EigenDecomposition e = new EigenDecomposition(s);
-    final double[] scale = e.getRealEigenvalues().clone();
-    for (int i = 0; i < scale.length; i++) {
-      scale[i] = 1 / Math.sqrt(scale[i]);
+  /** {@code V · diag(1/√λ) · Vᵀ} of a symmetric positive definite matrix. */
+  private static DMatrixRMaj inverseSqrt(final DMatrixRMaj s) {
+    final int d = s.numRows;
+    final EigenDecomposition_F64<DMatrixRMaj> e = symmetricEigen(s);
+    final DMatrixRMaj out = new DMatrixRMaj(d, d);
+    for (int i = 0; i < d; i++) {
+      final double scale = 1 / Math.sqrt(e.getEigenvalue(i).getReal());
+      final DMatrixRMaj v = e.getEigenVector(i);
+      for (int a = 0; a < d; a++) {
+        final double va = scale * v.get(a, 0);
+        for (int b = 0; b < d; b++) {
+          out.add(a, b, va * v.get(b, 0));
+        }
+      }
     }
-    return e.getV().multiply(MatrixUtils.createRealDiagonalMatrix(scale)).multiply(e.getVT());
+    return out;
   }
 
-  /** Rounding leaves W·B·W a hair off symmetric, which the symmetric solver refuses. */
-  private static RealMatrix symmetrised(final RealMatrix m) {
-    return m.add(m.transpose()).scalarMultiply(0.5);
+  /**
+   * EJML's symmetric QR algorithm. Commons Math 3.6's eigen solver failed to converge on the
+   * rank-deficient scatter of a few tasks in 384 dimensions (with the vectors some CPUs' int8
+   * kernels produce for a quantized model), and is no longer maintained.
+   */
+  private static EigenDecomposition_F64<DMatrixRMaj> symmetricEigen(final DMatrixRMaj m) {
+    final EigenDecomposition_F64<DMatrixRMaj> e =
+        DecompositionFactory_DDRM.eig(m.numRows, true, true);
+    if (!e.decompose(m.copy())) {
+      throw new IllegalStateException("the scatter's eigen decomposition did not converge");
+    }
+    return e;
+  }
+
+  private static Integer[] byEigenvalueDescending(
+      final EigenDecomposition_F64<DMatrixRMaj> e, final int d) {
+    final Integer[] order = new Integer[d];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(
+        order, Comparator.comparingDouble((Integer i) -> e.getEigenvalue(i).getReal()).reversed());
+    return order;
+  }
+
+  /** Rounding leaves W·B·W a hair off symmetric; the symmetric solver needs it exactly so. */
+  private static DMatrixRMaj symmetrised(final DMatrixRMaj m) {
+    final DMatrixRMaj t = new DMatrixRMaj(m.numCols, m.numRows);
+    CommonOps_DDRM.transpose(m, t);
+    final DMatrixRMaj out = new DMatrixRMaj(m.numRows, m.numCols);
+    CommonOps_DDRM.add(0.5, m, 0.5, t, out);
+    return out;
   }
 }
