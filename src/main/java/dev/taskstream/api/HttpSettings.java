@@ -78,7 +78,7 @@ public record HttpSettings(
       final int port,
       final String advertisedHost,
       final Duration refresh) {
-    this(enabled, host, port, advertisedHost, refresh, null, List.of(), List.of(), 4, 64);
+    this(enabled, host, port, advertisedHost, refresh, null, List.of(), List.of(), 8, 16);
   }
 
   /**

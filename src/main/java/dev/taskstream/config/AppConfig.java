@@ -566,8 +566,8 @@ public record AppConfig(
             s.string("token", System.getenv("TASKSTREAM_HTTP_TOKEN")),
             s.strings("allowed-hosts", List.of()),
             s.strings("allowed-origins", List.of()),
-            s.integer("threads", 4),
-            s.integer("queue", 64));
+            s.integer("threads", 8),
+            s.integer("queue", 16));
     s.finish();
     return h;
   }

@@ -146,8 +146,11 @@ final class MicroBatchProcessor
         // buffer, so the next flush does not meet it again (a record left here would fail every
         // punctuation, and every replacement thread, for ever).
         deadLetter(entry, "route", e);
+      } finally {
+        // Even when its dead letter cannot be written (Kafka Streams' processing handler then
+        // writes one from what it knows), the record leaves the buffer.
+        buffer.delete(entry.key);
       }
-      buffer.delete(entry.key);
     }
     records = 0;
     tokens = 0;
