@@ -16,7 +16,7 @@ import dev.taskstream.embedding.PromptTemplate;
  * @param bucketing whether a batch window is sorted by token count before it is split
  * @param threads ONNX Runtime intra-op threads
  * @param provider where inference runs
- * @param cacheSize LRU entries keyed by exact instruction text; 0 disables the cache
+ * @param cacheSize LRU entries keyed by a digest of the text the model sees; 0 disables the cache
  */
 public record EmbedderConfig(
     String model,
