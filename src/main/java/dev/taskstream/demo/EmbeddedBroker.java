@@ -36,7 +36,15 @@ public final class EmbeddedBroker implements AutoCloseable {
             .setConfigProp("auto.create.topics.enable", "true")
             .setConfigProp("num.partitions", "1")
             .build();
-    cluster.format();
+    // The kit's storage formatter prints "Bootstrap metadata…" and "Formatting…" on stdout, which
+    // would come before bench-stream's --json output: send it to stderr with the other progress.
+    final java.io.PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(stdout);
+    }
     cluster.startup();
     cluster.waitForReadyBrokers();
   }
