@@ -45,11 +45,15 @@ final class ApiRoutes {
   private final Fanout fanout;
   private final RequestGuard guard;
 
-  ApiRoutes(final ServiceView view, final ObjectMapper json, final HttpSettings settings) {
+  ApiRoutes(
+      final ServiceView view,
+      final ObjectMapper json,
+      final RequestGuard guard,
+      final String token) {
     this.view = view;
     this.json = json;
-    this.fanout = new Fanout(json, settings.token());
-    this.guard = new RequestGuard(settings);
+    this.fanout = new Fanout(json, token);
+    this.guard = guard;
   }
 
   /** Answers an API request, or returns false when the path is not an API path. */

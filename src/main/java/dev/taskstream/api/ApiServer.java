@@ -141,8 +141,8 @@ public final class ApiServer implements AutoCloseable {
    */
   public void serve(final ServiceView view) {
     final ObjectMapper json = new ObjectMapper();
-    final ApiRoutes api = new ApiRoutes(view, json, settings);
-    final RequestGuard guard = new RequestGuard(settings);
+    final RequestGuard guard = new RequestGuard(settings, json);
+    final ApiRoutes api = new ApiRoutes(view, json, guard, settings.token());
     final StaticFiles files = new StaticFiles(settings.refresh());
     server.createContext("/", ex -> dispatch(ex, api, files, json, guard));
     server.setExecutor(executor);

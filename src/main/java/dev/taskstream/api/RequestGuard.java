@@ -27,12 +27,17 @@ final class RequestGuard {
   static final int MAX_BODY_BYTES = 16 * 1024;
 
   private final HttpSettings settings;
+  private final ObjectMapper json;
   private final Set<String> hosts = new HashSet<>();
   private final byte[] token;
   private final boolean checkHosts;
+  private final boolean loopbackOnly;
 
-  RequestGuard(final HttpSettings settings) {
+  RequestGuard(final HttpSettings settings, final ObjectMapper json) {
     this.settings = settings;
+    this.json = json;
+    // Resolved once: the bound address does not change, and a lookup per request would not do.
+    this.loopbackOnly = settings.loopbackOnly();
     this.token =
         settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
     for (final String h :
@@ -114,7 +119,7 @@ final class RequestGuard {
 
   /** Refuses prompt text to a caller without the token, when the service is not loopback-only. */
   void checkPrompts(final HttpExchange ex) {
-    if (settings.loopbackOnly()) {
+    if (loopbackOnly) {
       return;
     }
     if (token == null) {
@@ -146,7 +151,7 @@ final class RequestGuard {
         || settings.allowedOrigins().stream().anyMatch(a -> a.equalsIgnoreCase(o));
   }
 
-  private static Map<String, String> body(final HttpExchange ex) throws IOException {
+  private Map<String, String> body(final HttpExchange ex) throws IOException {
     final byte[] bytes;
     try (InputStream in = ex.getRequestBody()) {
       bytes = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -156,7 +161,7 @@ final class RequestGuard {
     }
     final JsonNode node;
     try {
-      node = new ObjectMapper().readTree(bytes);
+      node = json.readTree(bytes);
     } catch (IOException e) {
       throw new BadRequestException(
           "body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));

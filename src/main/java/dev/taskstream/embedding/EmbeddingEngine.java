@@ -124,7 +124,6 @@ public final class EmbeddingEngine implements AutoCloseable {
     // is cut), so an entry costs a few hundred bytes whatever the instruction's length, and two
     // texts the model cannot tell apart share one.
     final Map<String, List<Integer>> misses = new LinkedHashMap<>();
-    final Map<String, String> missed = new LinkedHashMap<>();
     for (int i = 0; i < out.length; i++) {
       final String text = instructions.get(i);
       final String key = cacheKey(text);
@@ -138,12 +137,13 @@ public final class EmbeddingEngine implements AutoCloseable {
         out[i] = hit.clone();
       } else {
         misses.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-        missed.put(key, text);
       }
     }
     if (!misses.isEmpty()) {
       final List<String> keys = new ArrayList<>(misses.keySet());
-      final List<String> unique = keys.stream().map(missed::get).toList();
+      // Each key's first text stands for all of them (the model sees the same text).
+      final List<String> unique =
+          keys.stream().map(k -> instructions.get(misses.get(k).get(0))).toList();
       final float[][] vectors = encodeAndRun(unique);
       for (int u = 0; u < unique.size(); u++) {
         cache.put(keys.get(u), vectors[u]);

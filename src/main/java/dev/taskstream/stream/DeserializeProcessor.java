@@ -121,10 +121,7 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
 
   private void deadLetter(final Record<byte[], byte[]> record, final DeadLetter letter) {
     observer.onDeadLetter(letter.getStage());
-    context.forward(record.withKey(key(record)).withValue(letter), TO_DEAD_LETTERS);
-  }
-
-  private static String key(final Record<byte[], byte[]> record) {
-    return DeadLetters.key(record.key());
+    context.forward(
+        record.withKey(DeadLetters.key(record.key())).withValue(letter), TO_DEAD_LETTERS);
   }
 }

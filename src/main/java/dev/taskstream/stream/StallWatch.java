@@ -67,9 +67,12 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
   public StreamThreadExceptionResponse handle(final Throwable exception) {
     replacements.incrementAndGet();
     final long now = progress.get();
-    final int repeats = now == progressAtLastFailure ? withoutProgress.incrementAndGet() : 1;
-    if (now != progressAtLastFailure) {
+    final int repeats;
+    if (now == progressAtLastFailure) {
+      repeats = withoutProgress.incrementAndGet();
+    } else {
       withoutProgress.set(1);
+      repeats = 1;
     }
     progressAtLastFailure = now;
     final String task =

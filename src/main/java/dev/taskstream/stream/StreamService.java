@@ -125,17 +125,18 @@ public final class StreamService implements AutoCloseable {
       // Every instance learns of a promoted task's topic from the change that adds it.
       live.onApplied(c -> restricted.known(c.topic()));
       final StallWatch watch = new StallWatch(metrics);
+      final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out =
+          outputSerializer(registry);
       final Properties props = streamsProperties(config, api);
       // Whatever a processor, a punctuator or the producer throws for one record dead-letters
       // that record (Kafka Streams' own handlers) instead of failing the thread on it for ever.
       // A handler the user configured in kafka.properties wins; ours gets its target regardless.
       StreamErrorHandler.properties(
-              new StreamErrorHandler.Target(
-                  config.topics().deadLetters(), outputSerializer(registry), watch))
+              new StreamErrorHandler.Target(config.topics().deadLetters(), out, watch))
           .forEach(props::putIfAbsent);
       final KafkaStreams streams =
           new KafkaStreams(
-              topology(config, registry, live, engine, restricted, tagger, extractor, watch),
+              topology(config, registry, out, live, engine, restricted, tagger, extractor, watch),
               props);
       publisher = config.discovery() == null ? null : publisher(config, registry, live, routes);
       // A thread that still fails (broker or registry trouble) is replaced; one replaced again
@@ -167,14 +168,13 @@ public final class StreamService implements AutoCloseable {
   private static org.apache.kafka.streams.Topology topology(
       final AppConfig config,
       final SchemaRegistryClient registry,
+      final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out,
       final LiveTaxonomy live,
       final EmbeddingEngine engine,
       final RouteTable routes,
       final EngineTagger tagger,
       final VerbNounExtractor extractor,
       final StreamObserver metrics) {
-    final org.apache.kafka.common.serialization.Serializer<SpecificRecord> out =
-        outputSerializer(registry);
     final AnalyticsTopology analytics =
         config.analytics() == null
             ? null
@@ -548,8 +548,6 @@ public final class StreamService implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.kafka().processingGuarantee());
-    // Opt in now to what Kafka 5 makes the default, rather than log a warning per client.
-    p.put("processing.exception.handler.global.enabled", "true");
     if (config.kafka().stateDir() != null) {
       p.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
     }
