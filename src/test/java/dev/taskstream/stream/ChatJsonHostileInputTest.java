@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
@@ -82,13 +81,13 @@ class ChatJsonHostileInputTest {
           new SchemaRegistryClient(RegistrySettings.of(registry.url()));
       final ConfluentAvroSerde<SpecificRecord> out =
           new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
-      final Properties props = new Properties();
-      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "chat-json-hostile");
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-      props.putAll(
-          StreamErrorHandler.properties(
-              new StreamErrorHandler.Target("dead", out.serializer(), StreamObserver.NONE)));
+      final Properties props =
+          TestStreams.properties(
+              "chat-json-hostile",
+              "dummy:9092",
+              stateDir.toString(),
+              out.serializer(),
+              StreamObserver.NONE);
       final long now = 1_800_000_000_000L;
       final java.util.concurrent.atomic.AtomicLong clock =
           new java.util.concurrent.atomic.AtomicLong(now);

@@ -36,7 +36,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -154,15 +153,13 @@ class HostileInputPropertyTest {
       final ConfluentAvroSerde<InstructionEvent> events, final AtomicLong clock) {
     final ConfluentAvroSerde<SpecificRecord> out =
         new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
-    final Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hostile-input-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        stateRoot.resolve("run-" + RUNS.incrementAndGet()).toString());
-    props.putAll(
-        StreamErrorHandler.properties(
-            new StreamErrorHandler.Target("dead", out.serializer(), StreamObserver.NONE)));
+    final Properties props =
+        TestStreams.properties(
+            "hostile-input-test",
+            "dummy:9092",
+            stateRoot.resolve("run-" + RUNS.incrementAndGet()).toString(),
+            out.serializer(),
+            StreamObserver.NONE);
     return new TopologyTestDriver(
         TopologyFactory.build(
             TestStreams.settings(16, InputLimits.DEFAULTS),

@@ -65,18 +65,16 @@ class StallIT {
             }
             return texts.stream().map(t -> TestStreams.doThing(0.1)).toList();
           };
-      final Properties props = new Properties();
-      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stall-it");
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      props.put(
-          StreamsConfig.STATE_DIR_CONFIG,
-          Files.createTempDirectory(Path.of("target"), "stall-it-").toString());
+      final Properties props =
+          TestStreams.properties(
+              "stall-it",
+              broker.bootstrapServers(),
+              Files.createTempDirectory(Path.of("target"), "stall-it-").toString(),
+              out.serializer(),
+              watch);
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
       // A dead thread's member leaves the group at its session timeout: keep the cycles short.
       props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6_000);
-      props.putAll(
-          StreamErrorHandler.properties(
-              new StreamErrorHandler.Target("dead", out.serializer(), watch)));
       final KafkaStreams streams =
           new KafkaStreams(
               TopologyFactory.build(

@@ -23,7 +23,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -176,13 +175,13 @@ class StreamErrorHandlerTest {
 
   private TopologyTestDriver driver(
       final Tagger tagger, final Serializer<SpecificRecord> out, final InputLimits limits) {
-    final Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "error-handler-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.putAll(
-        StreamErrorHandler.properties(
-            new StreamErrorHandler.Target("dead", serializer(), StreamObserver.NONE)));
+    final Properties props =
+        TestStreams.properties(
+            "error-handler-test",
+            "dummy:9092",
+            stateDir.toString(),
+            serializer(),
+            StreamObserver.NONE);
     return new TopologyTestDriver(
         TopologyFactory.build(
             TestStreams.settings(64, limits),

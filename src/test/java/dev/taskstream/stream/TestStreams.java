@@ -6,6 +6,10 @@ import dev.taskstream.taxonomy.TaskKey;
 import dev.taskstream.taxonomy.TaskMatch;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /** What the topology tests share: their settings and a tagger that needs no model. */
 final class TestStreams {
@@ -27,6 +31,32 @@ final class TestStreams {
         "f",
         false,
         limits);
+  }
+
+  /**
+   * Streams properties as the service sets them for its topology, with its exception handlers
+   * writing dead letters to {@code dead}.
+   *
+   * @param applicationId the application id
+   * @param bootstrap the cluster ({@code dummy:9092} for the test driver)
+   * @param stateDir where the stores go
+   * @param deadLetters writes the dead letters
+   * @param observer told about them
+   */
+  static Properties properties(
+      final String applicationId,
+      final String bootstrap,
+      final String stateDir,
+      final Serializer<SpecificRecord> deadLetters,
+      final StreamObserver observer) {
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    props.putAll(
+        StreamErrorHandler.properties(
+            new StreamErrorHandler.Target("dead", deadLetters, observer)));
+    return props;
   }
 
   /**
