@@ -1,12 +1,10 @@
 package dev.taskstream.evaluation;
 
-import smile.validation.metric.AdjustedRandIndex;
-import smile.validation.metric.ContingencyTable;
-import smile.validation.metric.NormalizedMutualInformation;
+import dev.taskstream.vectors.Contingency;
 
 /**
- * The paper's clustering metrics for one partition against the true tasks. ARI and NMI come from
- * Smile; purity and homogeneity, which Smile lacks, from its contingency table.
+ * The paper's clustering metrics for one partition against the true tasks. ARI, NMI, purity and
+ * homogeneity are all read from one contingency table ({@link Contingency}).
  *
  * @param ari adjusted Rand index
  * @param nmi normalised mutual information (arithmetic-mean normalisation, as scikit-learn)
@@ -21,31 +19,31 @@ public record ClusteringScores(double ari, double nmi, double purity, double hom
    * @return the four scores
    */
   public static ClusteringScores of(final int[] truth, final int[] clusters) {
-    final ContingencyTable table = new ContingencyTable(truth, clusters);
+    final Contingency table = Contingency.of(truth, clusters);
     return new ClusteringScores(
-        AdjustedRandIndex.of(truth, clusters),
-        NormalizedMutualInformation.sum(truth, clusters),
+        table.adjustedRand(),
+        table.normalizedMutualInformation(),
         purity(table),
         homogeneity(table));
   }
 
   /** Rows of the table are tasks, columns clusters. */
-  static double purity(final ContingencyTable table) {
+  static double purity(final Contingency table) {
     long majority = 0;
-    for (int j = 0; j < table.n2; j++) {
+    for (int j = 0; j < table.columns().length; j++) {
       int best = 0;
-      for (int i = 0; i < table.n1; i++) {
-        best = Math.max(best, table.table[i][j]);
+      for (int i = 0; i < table.rows().length; i++) {
+        best = Math.max(best, table.table()[i][j]);
       }
       majority += best;
     }
-    return (double) majority / table.n;
+    return (double) majority / table.n();
   }
 
-  static double homogeneity(final ContingencyTable table) {
-    final double n = table.n;
+  static double homogeneity(final Contingency table) {
+    final double n = table.n();
     double taskEntropy = 0;
-    for (final int count : table.a) {
+    for (final int count : table.rows()) {
       if (count > 0) {
         taskEntropy -= count / n * Math.log(count / n);
       }
@@ -54,11 +52,11 @@ public record ClusteringScores(double ari, double nmi, double purity, double hom
       return 1;
     }
     double conditional = 0;
-    for (int j = 0; j < table.n2; j++) {
-      for (int i = 0; i < table.n1; i++) {
-        final int nij = table.table[i][j];
+    for (int j = 0; j < table.columns().length; j++) {
+      for (int i = 0; i < table.rows().length; i++) {
+        final int nij = table.table()[i][j];
         if (nij > 0) {
-          conditional -= nij / n * Math.log((double) nij / table.b[j]);
+          conditional -= nij / n * Math.log((double) nij / table.columns()[j]);
         }
       }
     }

@@ -1,16 +1,15 @@
 package dev.taskstream.evaluation;
 
-import dev.taskstream.embedding.Vectors;
 import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.NoveltyCalibration;
+import dev.taskstream.vectors.KMeans;
+import dev.taskstream.vectors.Ranks;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import smile.clustering.KMeans;
-import smile.math.MathEx;
-import smile.validation.metric.AUC;
 
 /**
  * Runs the paper's protocols on one file: k-means with k = number of tasks over several seeds,
@@ -74,9 +73,7 @@ public final class Evaluator {
     final double[][] data = toDouble(vectors);
     final double[][] scores = new double[4][seeds];
     for (int s = 0; s < seeds; s++) {
-      // k-means++ seeding draws from Smile's per-thread generator in this thread.
-      MathEx.setSeed(1000L + s);
-      final int[] clusters = KMeans.lloyd(data, k, MAX_ITER, TOLERANCE).y;
+      final int[] clusters = KMeans.lloyd(data, k, MAX_ITER, TOLERANCE, 1000L + s).labels();
       final ClusteringScores c = ClusteringScores.of(truth, clusters);
       scores[0][s] = c.ari();
       scores[1][s] = c.nmi();
@@ -137,8 +134,8 @@ public final class Evaluator {
         null,
         null,
         null,
-        MathEx.spearman(sims, labels),
-        AUC.of(set.labels(), sims),
+        Ranks.spearman(sims, labels),
+        Ranks.auc(set.labels(), sims),
         null,
         null,
         null);

@@ -1,6 +1,6 @@
 package dev.taskstream.evaluation;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.taskstream.stream;
 
 import dev.taskstream.avro.TaxonomyChange;
 import dev.taskstream.avro.TaxonomyOp;
-import dev.taskstream.embedding.Vectors;
 import dev.taskstream.taxonomy.TaskChange;
+import dev.taskstream.vectors.Vectors;
 import java.time.Instant;
 
 /** Taxonomy changes between their domain form and the taxonomy topic's Avro records. */

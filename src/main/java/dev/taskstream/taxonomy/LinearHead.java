@@ -1,7 +1,7 @@
 package dev.taskstream.taxonomy;
 
 import dev.taskstream.embedding.Digests;
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

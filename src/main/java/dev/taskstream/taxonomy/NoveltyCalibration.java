@@ -1,13 +1,13 @@
 package dev.taskstream.taxonomy;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.LogisticRegression;
+import dev.taskstream.vectors.Ranks;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import smile.classification.LogisticRegression;
-import smile.validation.metric.AUC;
 
 /**
  * Fits the novelty model by leaving whole tasks out, as the product meets them: tasks are split
@@ -85,12 +85,12 @@ public final class NoveltyCalibration {
       probes.addAll(new Fold(vectors, tasks, names, groups, folds, f).probes());
     }
     final int[] labels = probes.stream().mapToInt(Probe::label).toArray();
-    final double embeddingAuc = AUC.of(labels, outOfFold(probes, folds, seed, Probe::embedding));
+    final double embeddingAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, Probe::embedding));
     final double[] w = logistic(probes, -1, seed, Probe::embedding);
     NoveltyModel model = new NoveltyModel(w[3], w[0], w[1], w[2]);
     double auc = embeddingAuc;
     if (names != null) {
-      final double nameAuc = AUC.of(labels, outOfFold(probes, folds, seed, Probe::withName));
+      final double nameAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, Probe::withName));
       if (nameAuc > embeddingAuc) {
         model =
             new NoveltyModel(
@@ -105,7 +105,7 @@ public final class NoveltyCalibration {
     final double[] baseline = probes.stream().mapToDouble(p -> 1 - p.top1()).toArray();
     final int novel = (int) probes.stream().filter(p -> p.label() == 1).count();
     return new Result(
-        model, auc, embeddingAuc, AUC.of(labels, baseline), novel, probes.size() - novel);
+        model, auc, embeddingAuc, Ranks.auc(labels, baseline), novel, probes.size() - novel);
   }
 
   /** Each probe scored by a model fitted without its fold. */
@@ -254,7 +254,7 @@ public final class NoveltyCalibration {
       x[2 * i + 1] = features.apply(known.get(i));
       y[2 * i + 1] = 0;
     }
-    return LogisticRegression.binomial(x, y).coefficients();
+    return LogisticRegression.fit(x, y);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.taskstream.taxonomy;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskstream.config.EmbedderConfig;
+import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.taskstream.taxonomy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,7 +1,7 @@
 package dev.taskstream.analytics.compression;
 
 import dev.taskstream.avro.TaggedInstruction;
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

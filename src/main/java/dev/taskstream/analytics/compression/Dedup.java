@@ -1,6 +1,6 @@
 package dev.taskstream.analytics.compression;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.util.List;
 
 /** The keep-or-drop rule of the streaming compression, apart from its store. */

@@ -1,6 +1,7 @@
 package dev.taskstream.analytics.compression;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.KMeans;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import smile.clustering.KMeans;
-import smile.math.MathEx;
 
 /**
  * The paper's data selection: k-means over instruction embeddings, keeping the instruction nearest
@@ -85,9 +84,7 @@ public final class KMeansSelector {
     for (int i = 0; i < picked.length; i++) {
       data[i] = toDouble(vectors[picked[i]]);
     }
-    // k-means++ seeding draws from Smile's per-thread generator in this thread.
-    MathEx.setSeed(seed);
-    return KMeans.lloyd(data, k, MAX_ITER, TOLERANCE).centroids;
+    return KMeans.lloyd(data, k, MAX_ITER, TOLERANCE, seed).centroids();
   }
 
   private int[] sampleRows(final int n, final int rows) {

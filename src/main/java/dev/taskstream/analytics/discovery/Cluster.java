@@ -1,7 +1,7 @@
 package dev.taskstream.analytics.discovery;
 
 import dev.taskstream.embedding.InstructionText;
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

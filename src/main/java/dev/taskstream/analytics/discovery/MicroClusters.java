@@ -1,6 +1,6 @@
 package dev.taskstream.analytics.discovery;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,7 +2,7 @@ package dev.taskstream.analytics.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskstream.embedding.Vectors;
+import dev.taskstream.vectors.Vectors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

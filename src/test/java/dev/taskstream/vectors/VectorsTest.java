@@ -1,4 +1,4 @@
-package dev.taskstream.embedding;
+package dev.taskstream.vectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.taskstream.embedding;
+package dev.taskstream.vectors;
 
 /** Small vector maths shared by the embedder and its consumers. */
 public final class Vectors {
