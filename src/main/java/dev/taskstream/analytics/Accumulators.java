@@ -3,6 +3,7 @@ package dev.taskstream.analytics;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskAccumulator;
 import dev.taskstream.avro.TaskWindowStats;
+import dev.taskstream.taxonomy.Novelty;
 import java.time.Instant;
 import org.apache.kafka.streams.kstream.Windowed;
 
@@ -10,13 +11,13 @@ import org.apache.kafka.streams.kstream.Windowed;
 final class Accumulators {
   private Accumulators() {}
 
-  static TaskAccumulator one(final TaggedInstruction t, final double noveltyThreshold) {
+  static TaskAccumulator one(final TaggedInstruction t, final Novelty novelty) {
     return new TaskAccumulator(
         t.getTaskName(),
         1L,
         t.getSimilarity(),
         t.getNovelty(),
-        t.getNovelty() >= noveltyThreshold ? 1L : 0L);
+        novelty.isNovel(t.getNovelty()) ? 1L : 0L);
   }
 
   static TaskAccumulator add(final TaskAccumulator a, final TaskAccumulator b) {

@@ -3,6 +3,7 @@ package dev.taskstream.analytics;
 import dev.taskstream.avro.DriftReport;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskAccumulator;
+import dev.taskstream.http.NotReadyException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -154,18 +155,6 @@ public final class AnalyticsQueries {
       return streams.store(StoreQueryParameters.fromNameAndType(name, type));
     } catch (InvalidStateStoreException e) {
       throw new NotReadyException(name + " is not queryable yet: " + e.getMessage());
-    }
-  }
-
-  /** A store is not queryable yet (the instance is starting or rebalancing). */
-  public static final class NotReadyException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    /**
-     * @param message what is not ready
-     */
-    public NotReadyException(final String message) {
-      super(message);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.taskstream.analytics;
 
+import dev.taskstream.config.ConfigSection;
 import java.time.Duration;
 import java.util.List;
 
@@ -95,5 +96,43 @@ public record AnalyticsSettings(
             "analytics.drift.baseline must be trailing or pinned: " + text, e);
       }
     }
+  }
+
+  /**
+   * @return the novelty rule at this threshold
+   */
+  public dev.taskstream.taxonomy.Novelty novelty() {
+    return new dev.taskstream.taxonomy.Novelty(noveltyThreshold);
+  }
+
+  /**
+   * Reads the {@code analytics} section (every key optional).
+   *
+   * @param s the section
+   * @param input the input topic, which names the default output topics
+   * @param noveltyThreshold the service's novelty threshold
+   * @return the settings, or null when disabled
+   */
+  public static AnalyticsSettings read(
+      final ConfigSection s, final String input, final double noveltyThreshold) {
+    final boolean enabled = s.bool("enabled", true);
+    final ConfigSection d = s.section("drift");
+    final AnalyticsSettings a =
+        new AnalyticsSettings(
+            s.strings("windows", List.of("1m", "1h")).stream().map(WindowSpec::parse).toList(),
+            WindowSpec.duration(s.string("grace", "10s")),
+            s.string("stats-topic", input + ".task-stats"),
+            s.string("alerts-topic", input + ".drift-alerts"),
+            new AnalyticsSettings.DriftSettings(
+                AnalyticsSettings.BaselineKind.parse(d.string("baseline", "trailing")),
+                d.integer("baseline-windows", 5),
+                d.decimal("jsd-alert", 0.2),
+                d.decimal("novelty-rate-alert", 0.15),
+                d.integer("top-movers", 5)),
+            noveltyThreshold,
+            s.integer("recent-novel", 100));
+    d.finish();
+    s.finish();
+    return enabled ? a : null;
   }
 }

@@ -5,7 +5,7 @@ import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskAccumulator;
 import dev.taskstream.avro.TaskWindowStats;
 import dev.taskstream.avro.WindowHistory;
-import dev.taskstream.stream.serde.AvroBinarySerde;
+import dev.taskstream.kafka.AvroBinarySerde;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
@@ -77,8 +77,7 @@ public final class AnalyticsTopology {
     final KGroupedStream<String, TaskAccumulator> byTask =
         tagged
             .map(
-                (id, t) ->
-                    KeyValue.pair(t.getTaskKey(), Accumulators.one(t, settings.noveltyThreshold())),
+                (id, t) -> KeyValue.pair(t.getTaskKey(), Accumulators.one(t, settings.novelty())),
                 Named.as("analytics-by-task"))
             .repartition(
                 Repartitioned.with(Serdes.String(), acc)
@@ -151,7 +150,7 @@ public final class AnalyticsTopology {
             Serdes.String(),
             AvroBinarySerde.<TaggedInstruction>of(TaggedInstruction.getClassSchema())));
     tagged
-        .filter((id, t) -> t.getNovelty() >= settings.noveltyThreshold(), Named.as("novel-only"))
+        .filter((id, t) -> settings.novelty().isNovel(t.getNovelty()), Named.as("novel-only"))
         .process(
             () -> new RecentNovelProcessor(settings.recentNovel()),
             Named.as("recent-novel"),

@@ -1,8 +1,6 @@
 package dev.taskstream.analytics;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,16 +41,6 @@ public record WindowSpec(String label, Duration size, Duration retention) {
    * @throws IllegalArgumentException naming the expected form
    */
   public static Duration duration(final String text) {
-    final Matcher m = TEXT.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration like 30s, 1m, 1h or 1d: " + text);
-    }
-    final long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return dev.taskstream.config.ConfigSection.duration(text);
   }
 }

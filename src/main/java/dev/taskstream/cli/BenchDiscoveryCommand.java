@@ -1,15 +1,15 @@
 package dev.taskstream.cli;
 
-import dev.taskstream.analytics.discovery.DiscoverySettings;
-import dev.taskstream.bench.DiscoveryBenchmark;
+import dev.taskstream.discovery.DiscoverySettings;
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.taxonomy.LiveTaxonomy;
 import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaskChange;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import dev.taskstream.taxonomy.VerbNounExtractor;
+import dev.taskstream.tools.bench.DiscoveryBenchmark;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

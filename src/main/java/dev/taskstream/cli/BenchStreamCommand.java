@@ -1,8 +1,8 @@
 package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskstream.bench.StreamBenchmark;
-import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.tools.bench.StreamBenchmark;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.taskstream.cli;
 
-import dev.taskstream.demo.Demo;
+import dev.taskstream.tools.demo.Demo;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,6 @@
 package dev.taskstream.cli;
 
-import dev.taskstream.config.EmbedderConfig;
+import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.ExecutionProvider;
 import dev.taskstream.embedding.Pooling;
 import dev.taskstream.embedding.PromptTemplate;

@@ -2,8 +2,8 @@ package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.taxonomy.VerbNounExtractor;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.taskstream.cli;
 
 import dev.taskstream.embedding.Digests;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.evaluation.EvalSet;
+import dev.taskstream.tools.evaluation.EvalData;
+import dev.taskstream.tools.evaluation.EvalSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

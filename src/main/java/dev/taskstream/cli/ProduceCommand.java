@@ -1,11 +1,11 @@
 package dev.taskstream.cli;
 
 import dev.taskstream.avro.InstructionEvent;
-import dev.taskstream.demo.SampleProducer;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.tools.demo.SampleProducer;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

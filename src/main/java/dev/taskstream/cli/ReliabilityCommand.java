@@ -1,11 +1,11 @@
 package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskstream.demo.ApicurioRegistry;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.reliability.ReliabilityHarness;
-import dev.taskstream.reliability.Scenario;
-import dev.taskstream.reliability.ScenarioResult;
+import dev.taskstream.tools.demo.ApicurioRegistry;
+import dev.taskstream.tools.evaluation.EvalData;
+import dev.taskstream.tools.reliability.ReliabilityHarness;
+import dev.taskstream.tools.reliability.Scenario;
+import dev.taskstream.tools.reliability.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

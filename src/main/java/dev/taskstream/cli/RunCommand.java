@@ -1,7 +1,7 @@
 package dev.taskstream.cli;
 
-import dev.taskstream.config.AppConfig;
-import dev.taskstream.stream.StreamService;
+import dev.taskstream.app.AppConfig;
+import dev.taskstream.app.StreamService;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,14 +1,14 @@
 package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskstream.analytics.compression.Dedup;
-import dev.taskstream.analytics.compression.KMeansSelector;
+import dev.taskstream.compression.Dedup;
+import dev.taskstream.compression.KMeansSelector;
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.evaluation.EvalData;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import dev.taskstream.tools.evaluation.EvalData;
 import dev.taskstream.vectors.Vectors;
 import java.io.BufferedWriter;
 import java.nio.file.Files;

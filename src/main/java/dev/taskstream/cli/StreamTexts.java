@@ -1,6 +1,6 @@
 package dev.taskstream.cli;
 
-import dev.taskstream.evaluation.EvalData;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,10 +1,6 @@
 package dev.taskstream.cli;
 
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.evaluation.EvalReport;
-import dev.taskstream.evaluation.EvalSet;
-import dev.taskstream.evaluation.Evaluator;
 import dev.taskstream.taxonomy.HeadTrainer;
 import dev.taskstream.taxonomy.LdaHead;
 import dev.taskstream.taxonomy.LinearHead;
@@ -12,6 +8,10 @@ import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.TaskKey;
 import dev.taskstream.taxonomy.VerbNounExtractor;
+import dev.taskstream.tools.evaluation.EvalData;
+import dev.taskstream.tools.evaluation.EvalReport;
+import dev.taskstream.tools.evaluation.EvalSet;
+import dev.taskstream.tools.evaluation.Evaluator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -13,13 +13,13 @@ import java.util.Set;
  * One mapping of the YAML config, read key by key so that every error names the full key ({@code
  * kafka.bootstrap-servers}) and a misspelt key is refused instead of silently ignored.
  */
-final class ConfigSection {
+public final class ConfigSection {
   private final JsonNode node;
   private final String path;
   private final Set<String> read = new LinkedHashSet<>();
   private final Set<String> asked;
 
-  ConfigSection(final JsonNode node, final String path) {
+  public ConfigSection(final JsonNode node, final String path) {
     this(node, path, new LinkedHashSet<>());
   }
 
@@ -32,7 +32,7 @@ final class ConfigSection {
     this.path = path;
   }
 
-  String string(final String key, final String fallback) {
+  public String string(final String key, final String fallback) {
     final JsonNode v = value(key);
     if (v == null) {
       return fallback;
@@ -43,7 +43,7 @@ final class ConfigSection {
     return v.asText();
   }
 
-  String required(final String key) {
+  public String required(final String key) {
     final String v = string(key, null);
     if (v == null || v.isBlank()) {
       throw new ConfigException(name(key) + " is required");
@@ -51,7 +51,7 @@ final class ConfigSection {
     return v;
   }
 
-  int integer(final String key, final int fallback) {
+  public int integer(final String key, final int fallback) {
     final String v = string(key, null);
     try {
       return v == null ? fallback : Integer.parseInt(v.trim());
@@ -60,7 +60,7 @@ final class ConfigSection {
     }
   }
 
-  double decimal(final String key, final double fallback) {
+  public double decimal(final String key, final double fallback) {
     final String v = string(key, null);
     try {
       return v == null ? fallback : Double.parseDouble(v.trim());
@@ -69,7 +69,7 @@ final class ConfigSection {
     }
   }
 
-  boolean bool(final String key, final boolean fallback) {
+  public boolean bool(final String key, final boolean fallback) {
     final String v = string(key, null);
     if (v == null) {
       return fallback;
@@ -81,7 +81,7 @@ final class ConfigSection {
   }
 
   /** A free-form mapping passed through as strings (Kafka properties, topic configs). */
-  Map<String, String> properties(final String key) {
+  public Map<String, String> properties(final String key) {
     final JsonNode v = value(key);
     final Map<String, String> out = new LinkedHashMap<>();
     if (v == null) {
@@ -100,7 +100,7 @@ final class ConfigSection {
   }
 
   /** A list of scalars, or a single scalar as a one-element list. */
-  List<String> strings(final String key, final List<String> fallback) {
+  public List<String> strings(final String key, final List<String> fallback) {
     final JsonNode v = value(key);
     if (v == null) {
       return fallback;
@@ -118,7 +118,7 @@ final class ConfigSection {
     return out;
   }
 
-  ConfigSection section(final String key) {
+  public ConfigSection section(final String key) {
     return new ConfigSection(value(key), name(key), asked);
   }
 
@@ -126,12 +126,12 @@ final class ConfigSection {
    * @return the full name of every setting asked for so far, in this section and those made from
    *     it, sections' own names included
    */
-  Set<String> asked() {
+  public Set<String> asked() {
     return asked;
   }
 
   /** Refuses keys nobody read: a typo must not silently fall back to a default. */
-  void finish() {
+  public void finish() {
     if (node == null) {
       return;
     }
@@ -144,7 +144,7 @@ final class ConfigSection {
     }
   }
 
-  String name(final String key) {
+  public String name(final String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
@@ -160,5 +160,45 @@ final class ConfigSection {
 
   private static String label(final String path) {
     return path.isEmpty() ? "the config file" : path;
+  }
+
+  /**
+   * A duration like {@code 30s}, {@code 1m}, {@code 1h} or {@code 1d}.
+   *
+   * @param key the key
+   * @param fallback the default, in the same form
+   * @return the duration
+   * @throws ConfigException when the value is not a duration, naming the key
+   */
+  public java.time.Duration duration(final String key, final String fallback) {
+    final String text = string(key, fallback);
+    try {
+      return duration(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(name(key) + ": " + e.getMessage());
+    }
+  }
+
+  private static final java.util.regex.Pattern DURATION =
+      java.util.regex.Pattern.compile("([1-9][0-9]{0,5})([smhd])");
+
+  /**
+   * @param text a duration like {@code 30s}, {@code 1m}, {@code 1h} or {@code 1d}
+   * @return the duration
+   * @throws IllegalArgumentException when it is not one
+   */
+  public static java.time.Duration duration(final String text) {
+    final java.util.regex.Matcher m =
+        DURATION.matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a duration like 30s, 1m, 1h or 1d: " + text);
+    }
+    final long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
   }
 }

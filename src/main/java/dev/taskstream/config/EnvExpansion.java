@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
  * deployment (compose, Kubernetes) and secrets stay in the environment. Only values are expanded,
  * never keys or comments; an unset variable without a default is an error naming it.
  */
-final class EnvExpansion {
+public final class EnvExpansion {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
   private EnvExpansion() {}
 
-  static JsonNode expand(final JsonNode node, final UnaryOperator<String> env) {
+  public static JsonNode expand(final JsonNode node, final UnaryOperator<String> env) {
     if (node == null) {
       return null;
     }
@@ -38,7 +38,7 @@ final class EnvExpansion {
     return node;
   }
 
-  static String expand(final String value, final UnaryOperator<String> env) {
+  public static String expand(final String value, final UnaryOperator<String> env) {
     final Matcher m = VAR.matcher(value);
     final StringBuilder out = new StringBuilder();
     while (m.find()) {

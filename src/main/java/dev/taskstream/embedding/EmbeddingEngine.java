@@ -1,6 +1,5 @@
 package dev.taskstream.embedding;
 
-import dev.taskstream.config.EmbedderConfig;
 import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -139,33 +139,6 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   }
 
   @Override
-  public void onCompression(final String decision) {
-    Counter.builder("taskstream.compression")
-        .description("Instructions the streaming compression kept or dropped, by decision")
-        .tag("decision", decision)
-        .register(registry)
-        .increment();
-  }
-
-  @Override
-  public void onEmerging(final String status) {
-    Counter.builder("taskstream.discovery.events")
-        .description("Emerging-task events, by status (EMERGING, MERGED, EXPIRED, RETRACTED)")
-        .tag("status", status)
-        .register(registry)
-        .increment();
-  }
-
-  @Override
-  public void onTaxonomyChange(final String outcome) {
-    Counter.builder("taskstream.taxonomy.changes")
-        .description("Taxonomy changes read from the taxonomy topic, by outcome")
-        .tag("outcome", outcome)
-        .register(registry)
-        .increment();
-  }
-
-  @Override
   public void onDeadLetter(final String stage) {
     Counter.builder("taskstream.dead.letters")
         .description("Records sent to the dead-letter topic, by stage")

@@ -1,5 +1,6 @@
 package dev.taskstream.stream;
 
+import dev.taskstream.config.ConfigSection;
 import java.time.Duration;
 
 /**
@@ -36,4 +37,20 @@ public record BatchSettings(int maxRecords, int maxTokens, Duration maxWait) {
 
   /** The most tokens any supported encoder reads (BERT-style models stop at 512 positions). */
   static final int ENCODER_TOKENS = 512;
+
+  /**
+   * Reads the {@code batch} section of the config file (every key optional).
+   *
+   * @param s the section
+   * @return the settings
+   */
+  public static BatchSettings read(final ConfigSection s) {
+    final BatchSettings b =
+        new BatchSettings(
+            s.integer("max-records", 32),
+            s.integer("max-tokens", 8_192),
+            Duration.ofMillis(s.integer("max-wait-ms", 100)));
+    s.finish();
+    return b;
+  }
 }

@@ -1,6 +1,8 @@
 package dev.taskstream.stream;
 
 import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.config.ConfigException;
+import dev.taskstream.config.ConfigSection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -196,5 +198,46 @@ public record InputLimits(
       }
     }
     return null;
+  }
+
+  /**
+   * Reads the {@code input-limits} section of the config file (every key optional).
+   *
+   * @param s the section
+   * @return the settings
+   */
+  public static InputLimits read(final ConfigSection s) {
+    final InputLimits d = InputLimits.DEFAULTS;
+    final InputLimits l =
+        new InputLimits(
+            s.integer("max-text-chars", d.maxTextChars()),
+            s.integer("max-attributes", d.maxAttributes()),
+            s.integer("max-attribute-chars", d.maxAttributeChars()),
+            s.integer("max-field-chars", d.maxFieldChars()),
+            s.integer("max-event-bytes", d.maxEventBytes()),
+            eventTime(s.section("event-time")));
+    s.finish();
+    return l;
+  }
+
+  private static InputLimits.EventTime eventTime(final ConfigSection s) {
+    final InputLimits.EventTime d = InputLimits.EventTime.DEFAULTS;
+    final String onInvalid = s.string("on-invalid", "dead-letter");
+    final InputLimits.OnInvalidTime policy =
+        switch (onInvalid.toLowerCase(java.util.Locale.ROOT)) {
+          case "dead-letter" -> InputLimits.OnInvalidTime.DEAD_LETTER;
+          case "clamp" -> InputLimits.OnInvalidTime.CLAMP;
+          default ->
+              throw new ConfigException(
+                  s.name("on-invalid") + " must be dead-letter or clamp: " + onInvalid);
+        };
+    final String age = s.string("max-age", null);
+    final InputLimits.EventTime t =
+        new InputLimits.EventTime(
+            s.duration("max-future", d.maxFuture().toMinutes() + "m"),
+            age == null || age.isBlank() ? null : ConfigSection.duration(age),
+            policy);
+    s.finish();
+    return t;
   }
 }

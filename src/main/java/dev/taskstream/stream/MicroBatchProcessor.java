@@ -42,8 +42,6 @@ final class MicroBatchProcessor
   static final String STORE = "batch-buffer";
   static final String TO_TAGGED = "tagged-sink";
   static final String TO_ROUTED = "route-sink";
-  static final String TO_COMPRESSION = "compression-candidates-sink";
-  static final String TO_DISCOVERY = "discovery-candidates-sink";
   static final String TO_DEAD_LETTERS = DeserializeProcessor.TO_DEAD_LETTERS;
 
   private final Tagger tagger;
@@ -56,8 +54,7 @@ final class MicroBatchProcessor
   private long oldestAt = -1;
   private final LongSupplier wallClock;
   private final StreamObserver observer;
-  private final boolean compress;
-  private final boolean discover;
+  private final List<Tap> taps;
 
   MicroBatchProcessor(
       final Tagger tagger,
@@ -65,11 +62,9 @@ final class MicroBatchProcessor
       final Serde<InstructionEvent> stateSerde,
       final LongSupplier wallClock,
       final StreamObserver observer,
-      final boolean compress,
-      final boolean discover) {
+      final List<Tap> taps) {
     this.wallClock = wallClock;
-    this.compress = compress;
-    this.discover = discover;
+    this.taps = List.copyOf(taps);
     this.observer = observer;
     this.tagger = tagger;
     this.settings = settings;
@@ -244,29 +239,25 @@ final class MicroBatchProcessor
     // Every output record is built before the first is forwarded, so an event that cannot become
     // a record (its time, say) fails before any of its outputs exist, and is dead-lettered whole.
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
-    final boolean novel = c.novelty() >= settings.noveltyThreshold();
-    final boolean candidates = t.vector() != null && (compress || discover && novel);
+    final boolean novel = settings.novelty().isNovel(c.novelty());
+    final boolean tapped =
+        t.vector() != null && taps.stream().anyMatch(tap -> novel || !tap.novelOnly());
     final TaggedInstruction candidate =
-        !candidates || tagged.getEmbedding() != null
+        !tapped || tagged.getEmbedding() != null
             ? tagged
             : TaggedInstruction.newBuilder(tagged).setEmbedding(Vectors.toList(t.vector())).build();
     context.forward(out, TO_TAGGED);
     context.forward(out, TO_ROUTED);
     observer.onTagged(tagged.getTaskKey(), c.novelty(), novel);
-    if (candidates && compress) {
-      // Keyed by task: the compression's exemplars of one task live in one partition.
-      context.forward(
-          new Record<String, SpecificRecord>(tagged.getTaskKey(), candidate, timestamp),
-          TO_COMPRESSION);
+    if (!tapped) {
+      return;
     }
-    if (candidates && discover && novel) {
-      // One key: clustering needs every novel instruction in one place.
-      context.forward(
-          new Record<String, SpecificRecord>(
-              dev.taskstream.analytics.discovery.DiscoveryProcessor.CANDIDATE_KEY,
-              candidate,
-              timestamp),
-          TO_DISCOVERY);
+    for (final Tap tap : taps) {
+      if (novel || !tap.novelOnly()) {
+        context.forward(
+            new Record<String, SpecificRecord>(tap.key().apply(candidate), candidate, timestamp),
+            tap.child());
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.taskstream.stream;
 
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.SchemaRegistryClient;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;

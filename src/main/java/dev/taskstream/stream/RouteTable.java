@@ -3,6 +3,7 @@ package dev.taskstream.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.taskstream.kafka.TopicSpec;
 import dev.taskstream.taxonomy.TaskKey;
 import java.io.IOException;
 import java.io.InputStream;

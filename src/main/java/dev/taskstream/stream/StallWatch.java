@@ -122,21 +122,6 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
     delegate.onClamped();
   }
 
-  @Override
-  public void onCompression(final String decision) {
-    delegate.onCompression(decision);
-  }
-
-  @Override
-  public void onEmerging(final String status) {
-    delegate.onEmerging(status);
-  }
-
-  @Override
-  public void onTaxonomyChange(final String outcome) {
-    delegate.onTaxonomyChange(outcome);
-  }
-
   private void progressed() {
     progress.incrementAndGet();
     if (stalledAt != null) {

@@ -38,19 +38,4 @@ public interface StreamObserver {
 
   /** An event time out of the accepted range was replaced by the record's timestamp. */
   default void onClamped() {}
-
-  /**
-   * @param decision what the streaming compression did with an instruction (kept, duplicate, quota)
-   */
-  default void onCompression(final String decision) {}
-
-  /**
-   * @param status what a discovery event reported: EMERGING, MERGED, EXPIRED or RETRACTED
-   */
-  default void onEmerging(final String status) {}
-
-  /**
-   * @param outcome what became of a taxonomy change: applied or rejected
-   */
-  default void onTaxonomyChange(final String outcome) {}
 }

@@ -26,6 +26,13 @@ public record StreamSettings(
     boolean includeEmbedding,
     InputLimits limits) {
 
+  /**
+   * @return the novelty rule at this threshold
+   */
+  public dev.taskstream.taxonomy.Novelty novelty() {
+    return new dev.taskstream.taxonomy.Novelty(noveltyThreshold);
+  }
+
   /** As the canonical constructor, with the default input limits. */
   public StreamSettings(
       final String inputTopic,

@@ -22,7 +22,7 @@ final class TaskTopics implements TopicNameExtractor<String, SpecificRecord> {
   public String extract(
       final String key, final SpecificRecord value, final RecordContext recordContext) {
     final TaggedInstruction tagged = (TaggedInstruction) value;
-    if (tagged.getNovelty() >= settings.noveltyThreshold()) {
+    if (settings.novelty().isNovel(tagged.getNovelty())) {
       return settings.novelTopic();
     }
     return routes.topicFor(tagged.getTaskKey());

@@ -6,7 +6,7 @@ import dev.taskstream.avro.DriftReport;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskAccumulator;
 import dev.taskstream.avro.TaskWindowStats;
-import dev.taskstream.stream.serde.AvroBinarySerde;
+import dev.taskstream.kafka.AvroBinarySerde;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.taskstream.config.AppConfig;
+import dev.taskstream.app.AppConfig;
 import dev.taskstream.metrics.ServiceMetrics;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15.BgeSmallEnV15EmbeddingModel;
-import dev.taskstream.config.EmbedderConfig;
 import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,6 @@ package dev.taskstream.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskstream.config.EmbedderConfig;
 import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.util.ArrayList;

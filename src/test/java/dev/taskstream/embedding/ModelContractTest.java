@@ -3,7 +3,6 @@ package dev.taskstream.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskstream.config.EmbedderConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.TaggedInstruction;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.FakeRegistry;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.FakeRegistry;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,14 +2,15 @@ package dev.taskstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskstream.analytics.compression.CompressionProcessor;
-import dev.taskstream.analytics.compression.CompressionSettings;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.FakeRegistry;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.compression.CompressionFeature;
+import dev.taskstream.compression.CompressionProcessor;
+import dev.taskstream.compression.CompressionSettings;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.FakeRegistry;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskEntry;
 import dev.taskstream.taxonomy.TaskKey;
@@ -106,9 +107,13 @@ class CompressionTopologyTest {
                         client, TaggedInstruction.getClassSchema(), false)
                     .serializer(),
                 new TopologyFactory.Extras(
-                    null,
                     StreamObserver.NONE,
-                    new CompressionSettings("candidates", "compressed", 0.95, 2))),
+                    java.util.List.of(
+                        new CompressionFeature(
+                            new CompressionSettings("candidates", "compressed", 0.95, 2),
+                            false,
+                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                            () -> 0)))),
             props,
             Instant.ofEpochMilli(1_700_000_000_000L));
     input =

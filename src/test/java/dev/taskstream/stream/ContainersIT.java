@@ -2,14 +2,15 @@ package dev.taskstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskstream.app.AppConfig;
+import dev.taskstream.app.StreamService;
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
-import dev.taskstream.config.AppConfig;
-import dev.taskstream.demo.SampleProducer;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.tools.demo.SampleProducer;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

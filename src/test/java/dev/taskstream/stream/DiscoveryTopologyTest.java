@@ -2,17 +2,20 @@ package dev.taskstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskstream.analytics.discovery.DiscoveryProcessor;
-import dev.taskstream.analytics.discovery.DiscoverySettings;
 import dev.taskstream.avro.EmergingStatus;
 import dev.taskstream.avro.EmergingTask;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaxonomyChange;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.FakeRegistry;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.discovery.DiscoveryFeature;
+import dev.taskstream.discovery.DiscoveryProcessor;
+import dev.taskstream.discovery.DiscoverySettings;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.FakeRegistry;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.live.LiveTaxonomyFeature;
+import dev.taskstream.live.TaxonomyPublisher;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.LiveTaxonomy;
 import dev.taskstream.taxonomy.NoveltyModel;
@@ -107,6 +110,8 @@ class DiscoveryTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "discovery-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    final io.micrometer.core.instrument.MeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     final DiscoverySettings discovery =
         DiscoverySettings.defaults("candidates", "emerging", "taxonomy")
             .withThresholds(0.9, 0.95, 3, 0.8);
@@ -132,17 +137,27 @@ class DiscoveryTopologyTest {
                         client, TaggedInstruction.getClassSchema(), false)
                     .serializer(),
                 new TopologyFactory.Extras(
-                    null,
                     StreamObserver.NONE,
-                    null,
-                    new TopologyFactory.Discovery(
-                        discovery, text -> text.startsWith("plan") ? "plan|trip" : null, live, "f"),
-                    new TopologyFactory.TaxonomyTopic(
-                        "taxonomy",
-                        live,
-                        new ConfluentAvroSerde<TaxonomyChange>(
-                                client, TaxonomyChange.getClassSchema(), false)
-                            .deserializer()))),
+                    java.util.List.of(
+                        new DiscoveryFeature(
+                            discovery,
+                            text -> text.startsWith("plan") ? "plan|trip" : null,
+                            live,
+                            "f",
+                            0.5,
+                            meters,
+                            java.util.Map::of),
+                        new LiveTaxonomyFeature(
+                            "taxonomy",
+                            live,
+                            new ConfluentAvroSerde<TaxonomyChange>(
+                                    client, TaxonomyChange.getClassSchema(), false)
+                                .deserializer(),
+                            null,
+                            (p, id) -> {
+                              throw new IllegalStateException("no promotions here");
+                            },
+                            meters)))),
             props,
             Instant.ofEpochMilli(1_700_000_000_000L));
     input =

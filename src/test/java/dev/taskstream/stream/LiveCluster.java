@@ -1,9 +1,9 @@
 package dev.taskstream.stream;
 
-import dev.taskstream.demo.ApicurioRegistry;
-import dev.taskstream.demo.EmbeddedBroker;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.tools.demo.ApicurioRegistry;
+import dev.taskstream.tools.demo.EmbeddedBroker;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 

@@ -2,8 +2,8 @@ package dev.taskstream.stream;
 
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.TaggedInstruction;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

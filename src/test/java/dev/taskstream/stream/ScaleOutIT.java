@@ -2,10 +2,13 @@ package dev.taskstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskstream.app.AppConfig;
+import dev.taskstream.app.StreamService;
 import dev.taskstream.avro.InstructionEvent;
-import dev.taskstream.config.AppConfig;
-import dev.taskstream.evaluation.EvalData;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.TopicPlanner;
+import dev.taskstream.kafka.TopicSpec;
+import dev.taskstream.tools.evaluation.EvalData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,7 +170,7 @@ class ScaleOutIT {
             null,
             base.http(),
             base.limits(),
-            new dev.taskstream.analytics.compression.CompressionSettings(
+            new dev.taskstream.compression.CompressionSettings(
                 app + "-compression-candidates", app + ".compressed", 0.95, 100),
             null)
         .withHttp(base.http().withPort(0));

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
-import dev.taskstream.demo.EmbeddedBroker;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.FakeRegistry;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.FakeRegistry;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.tools.demo.EmbeddedBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +83,7 @@ class StallIT {
                   tagger,
                   events.deserializer(),
                   out.serializer(),
-                  new TopologyFactory.Extras(null, watch)),
+                  new TopologyFactory.Extras(watch, java.util.List.of())),
               props);
       streams.setUncaughtExceptionHandler(watch);
       streams.start();

@@ -2,16 +2,15 @@ package dev.taskstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskstream.analytics.AnalyticsSettings;
-import dev.taskstream.analytics.AnalyticsTopology;
+import dev.taskstream.app.AppConfig;
+import dev.taskstream.app.Features;
 import dev.taskstream.avro.DeadLetter;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
-import dev.taskstream.config.AppConfig;
-import dev.taskstream.stream.serde.ConfluentAvroSerde;
-import dev.taskstream.stream.serde.FakeRegistry;
-import dev.taskstream.stream.serde.RegistrySettings;
-import dev.taskstream.stream.serde.SchemaRegistryClient;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.FakeRegistry;
+import dev.taskstream.kafka.RegistrySettings;
+import dev.taskstream.kafka.SchemaRegistryClient;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskEntry;
 import dev.taskstream.taxonomy.TaskKey;
@@ -381,9 +380,9 @@ class TopologyTest {
 
   @Test
   void shouldMatchTheTopologyDescriptionKeptInTheRepository() throws IOException {
-    // Given the service's whole topology: the core and the analytics with the default windows
+    // Given the service's whole topology, built as the service builds it: the core and every
+    // feature of the default config
     final AppConfig defaults = AppConfig.forCluster("k:9092", "http://r", Path.of("state"));
-    final AnalyticsSettings analytics = defaults.analytics();
     final ConfluentAvroSerde<SpecificRecord> out =
         new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
     final String described =
@@ -396,23 +395,16 @@ class TopologyTest {
                     .deserializer(),
                 out.serializer(),
                 new TopologyFactory.Extras(
-                    new AnalyticsTopology(
-                        analytics,
-                        new ConfluentAvroSerde<TaggedInstruction>(
-                                client, TaggedInstruction.getClassSchema(), false)
-                            .deserializer(),
-                        out.serializer(),
-                        task -> null),
                     StreamObserver.NONE,
-                    defaults.compression(),
-                    new TopologyFactory.Discovery(
-                        defaults.discovery(), text -> null, () -> null, "f"),
-                    new TopologyFactory.TaxonomyTopic(
-                        defaults.discovery().taxonomyTopic(),
-                        null,
-                        new ConfluentAvroSerde<dev.taskstream.avro.TaxonomyChange>(
-                                client, dev.taskstream.avro.TaxonomyChange.getClassSchema(), false)
-                            .deserializer())))
+                    Features.of(
+                        defaults,
+                        new Features.Deps(
+                            client,
+                            null,
+                            "f",
+                            text -> null,
+                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                            null))))
             .describe()
             .toString();
     // Then it is the description kept in the repository

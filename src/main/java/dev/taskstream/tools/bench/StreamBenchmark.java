@@ -1,0 +1,268 @@
+package dev.taskstream.tools.bench;
+
+import dev.taskstream.app.AppConfig;
+import dev.taskstream.app.StreamService;
+import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.embedding.EmbedderConfig;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.stream.BatchSettings;
+import dev.taskstream.tools.demo.ApicurioRegistry;
+import dev.taskstream.tools.demo.EmbeddedBroker;
+import dev.taskstream.tools.demo.Pacing;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End to end on an in-process broker and a real registry: events/s from the first produce to the
+ * last routed output with a backlog (the service at full speed), then produce-to-routed latency at
+ * half that rate, beside the bare embedder on the same texts, model and batch size — measured
+ * before and after the stream so drift of this machine shows.
+ */
+public final class StreamBenchmark {
+  /**
+   * @param bareBefore bare embedder texts/s before the stream run
+   * @param bareAfter bare embedder texts/s after it
+   * @param streamRate end-to-end events/s with a backlog
+   * @param ratio stream / mean of the bare runs
+   * @param p50Ms produce-to-routed latency median at half rate
+   * @param p99Ms its 99th percentile
+   * @param pacedRate the rate of the latency phase
+   * @param heapMaxMb the JVM's heap bound
+   * @param heapPeakMb the most heap seen in use
+   */
+  public record Result(
+      double bareBefore,
+      double bareAfter,
+      double streamRate,
+      double ratio,
+      double p50Ms,
+      double p99Ms,
+      double pacedRate,
+      double heapMaxMb,
+      double heapPeakMb) {}
+
+  private static final String APP = "bench";
+  private final List<String> texts;
+  private final EmbedderConfig embedder;
+  private final int batch;
+  private Map<String, String> kafkaProperties = Map.of();
+  private final boolean core;
+  private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+  private final AtomicLong heapPeak = new AtomicLong();
+
+  /**
+   * @param texts the instructions, one event each
+   * @param embedder the model settings (the default taxonomy's, or it is refused)
+   * @param batch micro-batch records, and the bare embedder's window
+   */
+  public StreamBenchmark(final List<String> texts, final EmbedderConfig embedder, final int batch) {
+    this(texts, embedder, batch, false);
+  }
+
+  /**
+   * @param texts the instructions, one event each
+   * @param embedder the model settings (the default taxonomy's, or it is refused)
+   * @param batch micro-batch records, and the bare embedder's window
+   * @param core tag and route only: analytics, compression and discovery off
+   */
+  public StreamBenchmark(
+      final List<String> texts,
+      final EmbedderConfig embedder,
+      final int batch,
+      final boolean core) {
+    this.core = core;
+    this.texts = List.copyOf(texts);
+    this.embedder = embedder.withCacheSize(0);
+    this.batch = batch;
+  }
+
+  /**
+   * @param properties Kafka Streams properties for the service under test (commit interval, …)
+   * @return this benchmark
+   */
+  public StreamBenchmark withKafkaProperties(final Map<String, String> properties) {
+    kafkaProperties = Map.copyOf(properties);
+    return this;
+  }
+
+  /**
+   * @return the figures
+   * @throws Exception when the broker, registry or service fail
+   */
+  public Result run() throws Exception {
+    final double before = bare();
+    final Path state = Files.createTempDirectory("taskstream-bench");
+    final Thread sampler = heapSampler();
+    try (EmbeddedBroker broker = new EmbeddedBroker();
+        ApicurioRegistry apicurio = ApicurioRegistry.startAny(ApicurioRegistry.buildDirectory())) {
+      final AppConfig full =
+          AppConfig.forCluster(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
+      final AppConfig base = core ? full.core() : full;
+      final AppConfig config =
+          base.withEmbedder(embedder)
+              .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)))
+              .withKafkaProperties(kafkaProperties);
+      final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+      final List<byte[]> events = serialize(registry, config.topics().input());
+      final double rate;
+      final double[] latencies;
+      try (StreamService service = StreamService.start(config);
+          KafkaConsumer<byte[], byte[]> routed = routedConsumer(broker.bootstrapServers())) {
+        // Warm-up: JIT, ORT arenas and the consumer group, outside the timings.
+        pass(broker, routed, config, events.subList(0, Math.min(256, events.size())), 0);
+        final long t0 = System.nanoTime();
+        pass(broker, routed, config, events, 0);
+        rate = events.size() / ((System.nanoTime() - t0) / 1e9);
+        latencies = pass(broker, routed, config, events.subList(0, events.size() / 2), rate / 2);
+        System.err.println("stream: " + service.engine().stats());
+      }
+      final double after = bare();
+      sampler.interrupt();
+      return new Result(
+          before,
+          after,
+          rate,
+          rate / ((before + after) / 2),
+          Timings.median(latencies),
+          Timings.percentile(latencies, 99),
+          rate / 2,
+          memory.getHeapMemoryUsage().getMax() / 1e6,
+          heapPeak.get() / 1e6);
+    }
+  }
+
+  /** Bare embedder texts/s over all texts in windows of the batch size (one timed pass). */
+  private double bare() {
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder)) {
+      return new WindowBenchmark(texts, batch, 1)
+          .measure("bare", embedder.batchSize(), embedder.bucketing(), engine::embed)
+          .textsPerSecond();
+    }
+  }
+
+  private List<byte[]> serialize(final SchemaRegistryClient registry, final String topic) {
+    final ConfluentAvroSerde<InstructionEvent> serde =
+        new ConfluentAvroSerde<>(registry, InstructionEvent.getClassSchema(), false);
+    final List<byte[]> out = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      out.add(
+          serde
+              .serializer()
+              .serialize(
+                  topic,
+                  InstructionEvent.newBuilder()
+                      .setId("bench-" + i)
+                      .setText(texts.get(i))
+                      .setAttributes(Map.of())
+                      .build()));
+    }
+    return out;
+  }
+
+  /**
+   * Produces the events (all at once when {@code rate} is 0, else paced) and waits until as many
+   * routed outputs arrived.
+   *
+   * @return produce-to-output milliseconds per event
+   */
+  private double[] pass(
+      final EmbeddedBroker broker,
+      final KafkaConsumer<byte[], byte[]> routed,
+      final AppConfig config,
+      final List<byte[]> events,
+      final double rate)
+      throws InterruptedException {
+    final Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    final double[] latencies = new double[events.size()];
+    final Thread producing =
+        new Thread(
+            () -> {
+              try (KafkaProducer<byte[], byte[]> producer =
+                  new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                final long start = System.nanoTime();
+                for (int i = 0; i < events.size(); i++) {
+                  if (rate > 0) {
+                    Pacing.awaitTurn(start, i, rate);
+                  }
+                  producer.send(
+                      new ProducerRecord<>(
+                          config.topics().input(),
+                          null,
+                          System.currentTimeMillis(),
+                          ("k" + i).getBytes(StandardCharsets.UTF_8),
+                          events.get(i)));
+                }
+              }
+            });
+    producing.start();
+    int seen = 0;
+    final long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+    while (seen < events.size() && System.nanoTime() < deadline) {
+      for (final ConsumerRecord<byte[], byte[]> r : routed.poll(Duration.ofMillis(100))) {
+        if (seen < latencies.length) {
+          // Output records keep the input's timestamp: now minus it is produce → routed.
+          latencies[seen++] = System.currentTimeMillis() - r.timestamp();
+        }
+      }
+    }
+    producing.join();
+    if (seen < events.size()) {
+      throw new IllegalStateException("only " + seen + " of " + events.size() + " came out");
+    }
+    return latencies;
+  }
+
+  private static KafkaConsumer<byte[], byte[]> routedConsumer(final String bootstrap) {
+    final Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-routed");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    final KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    // Every routed topic: per-task, novel and unrouted (not the all-tagged copy).
+    c.subscribe(Pattern.compile("task\\..*|instructions\\.(novel|unrouted)"));
+    return c;
+  }
+
+  private Thread heapSampler() {
+    final Thread t =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "heap-sampler");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
