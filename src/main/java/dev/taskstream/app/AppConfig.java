@@ -197,28 +197,54 @@ public record AppConfig(
     return read(new ConfigSection(root, ""), Path::of);
   }
 
+  /** A copy of this config with some fields changed, for the {@code with…} methods. */
+  private final class Copy {
+    private String applicationId = AppConfig.this.applicationId;
+    private Kafka kafka = AppConfig.this.kafka;
+    private RegistrySettings registry = AppConfig.this.registry;
+    private Topics topics = AppConfig.this.topics;
+    private Path routes = AppConfig.this.routes;
+    private EmbedderConfig embedder = AppConfig.this.embedder;
+    private Path taxonomy = AppConfig.this.taxonomy;
+    private double noveltyThreshold = AppConfig.this.noveltyThreshold;
+    private int topK = AppConfig.this.topK;
+    private BatchSettings batch = AppConfig.this.batch;
+    private boolean includeEmbedding = AppConfig.this.includeEmbedding;
+    private AnalyticsSettings analytics = AppConfig.this.analytics;
+    private HttpSettings http = AppConfig.this.http;
+    private InputLimits limits = AppConfig.this.limits;
+    private CompressionSettings compression = AppConfig.this.compression;
+    private DiscoverySettings discovery = AppConfig.this.discovery;
+
+    private AppConfig build() {
+      return new AppConfig(
+          applicationId,
+          kafka,
+          registry,
+          topics,
+          routes,
+          embedder,
+          taxonomy,
+          noveltyThreshold,
+          topK,
+          batch,
+          includeEmbedding,
+          analytics,
+          http,
+          limits,
+          compression,
+          discovery);
+    }
+  }
+
   /**
    * @param overrides changes to make
    * @return a copy with the embedder replaced
    */
   public AppConfig withEmbedder(final EmbedderConfig overrides) {
-    return new AppConfig(
-        applicationId,
-        kafka,
-        registry,
-        topics,
-        routes,
-        overrides,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        batch,
-        includeEmbedding,
-        analytics,
-        http,
-        limits,
-        compression,
-        discovery);
+    final Copy c = new Copy();
+    c.embedder = overrides;
+    return c.build();
   }
 
   /**
@@ -228,23 +254,10 @@ public record AppConfig(
   public AppConfig withKafkaProperties(final Map<String, String> extra) {
     final Map<String, String> merged = new java.util.LinkedHashMap<>(kafka.properties());
     merged.putAll(extra);
-    return new AppConfig(
-        applicationId,
-        new Kafka(kafka.bootstrapServers(), kafka.processingGuarantee(), kafka.stateDir(), merged),
-        registry,
-        topics,
-        routes,
-        embedder,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        batch,
-        includeEmbedding,
-        analytics,
-        http,
-        limits,
-        compression,
-        discovery);
+    final Copy c = new Copy();
+    c.kafka =
+        new Kafka(kafka.bootstrapServers(), kafka.processingGuarantee(), kafka.stateDir(), merged);
+    return c.build();
   }
 
   /**
@@ -252,23 +265,9 @@ public record AppConfig(
    * @return a copy with other batch limits
    */
   public AppConfig withBatch(final BatchSettings newBatch) {
-    return new AppConfig(
-        applicationId,
-        kafka,
-        registry,
-        topics,
-        routes,
-        embedder,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        newBatch,
-        includeEmbedding,
-        analytics,
-        http,
-        limits,
-        compression,
-        discovery);
+    final Copy c = new Copy();
+    c.batch = newBatch;
+    return c.build();
   }
 
   /**
@@ -276,46 +275,20 @@ public record AppConfig(
    * @return a copy with other HTTP settings
    */
   public AppConfig withHttp(final HttpSettings newHttp) {
-    return new AppConfig(
-        applicationId,
-        kafka,
-        registry,
-        topics,
-        routes,
-        embedder,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        batch,
-        includeEmbedding,
-        analytics,
-        newHttp,
-        limits,
-        compression,
-        discovery);
+    final Copy c = new Copy();
+    c.http = newHttp;
+    return c.build();
   }
 
   /**
    * @return a copy that only tags and routes: no analytics, compression or discovery
    */
   public AppConfig core() {
-    return new AppConfig(
-        applicationId,
-        kafka,
-        registry,
-        topics,
-        routes,
-        embedder,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        batch,
-        includeEmbedding,
-        null,
-        http,
-        limits,
-        null,
-        null);
+    final Copy c = new Copy();
+    c.analytics = null;
+    c.compression = null;
+    c.discovery = null;
+    return c.build();
   }
 
   /**
@@ -323,23 +296,9 @@ public record AppConfig(
    * @return a copy with other analytics settings
    */
   public AppConfig withAnalytics(final AnalyticsSettings newAnalytics) {
-    return new AppConfig(
-        applicationId,
-        kafka,
-        registry,
-        topics,
-        routes,
-        embedder,
-        taxonomy,
-        noveltyThreshold,
-        topK,
-        batch,
-        includeEmbedding,
-        newAnalytics,
-        http,
-        limits,
-        compression,
-        discovery);
+    final Copy c = new Copy();
+    c.analytics = newAnalytics;
+    return c.build();
   }
 
   /**

@@ -2,25 +2,14 @@ package dev.taskstream.cli;
 
 import dev.taskstream.discovery.DiscoverySettings;
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.taxonomy.LiveTaxonomy;
-import dev.taskstream.taxonomy.PseudoLabeler;
-import dev.taskstream.taxonomy.TaskChange;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.bench.DiscoveryBenchmark;
+import dev.taskstream.tools.bench.DiscoveryReplay;
 import dev.taskstream.tools.evaluation.EvalData;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,8 +91,7 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}")
   boolean noveltyNames = true;
 
-  @Option(names = "--cache", description = "Vector cache. Default: ${DEFAULT-VALUE}")
-  Path cache = Path.of(System.getProperty("user.home"), ".cache", "taskstream");
+  @Mixin CacheOption cache;
 
   @Mixin EmbedderOptions embedder;
   @Mixin TaxonomyOption taxonomyOption;
@@ -119,98 +107,35 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
       loaded
           .taxonomy()
           .requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), loaded.head()));
-      iftV = loaded.head().applyAll(VectorCache.embed(engine, ift.texts(), cache));
-      eftV = loaded.head().applyAll(VectorCache.embed(engine, eft, cache));
+      iftV = loaded.head().applyAll(cache.embed(engine, ift.texts()));
+      eftV = loaded.head().applyAll(cache.embed(engine, eft));
     }
-    final VerbNounExtractor extractor = new VerbNounExtractor();
-    final Set<String> known = new LinkedHashSet<>();
-    loaded.taxonomy().tasks().forEach(t -> known.add(t.key()));
-    final PseudoLabeler labeler = new PseudoLabeler(extractor, known);
-    final List<DiscoveryBenchmark.Item> stream = new ArrayList<>();
-    for (int i = 0; i < ift.texts().size(); i++) {
-      final String text = ift.texts().get(i);
-      stream.add(
-          new DiscoveryBenchmark.Item(
-              text, iftV[i], ift.tasks().get(i), extractor.evidence(text).pair()));
-    }
-    int unlabelled = 0;
-    for (int i = 0; i < eft.size(); i++) {
-      final String label = eft.get(i).isBlank() ? null : labeler.label(eft.get(i)).orElse(null);
-      if (label == null) {
-        unlabelled++;
-        continue; // no ground truth to score it against
-      }
-      stream.add(
-          new DiscoveryBenchmark.Item(
-              eft.get(i), eftV[i], label, extractor.evidence(eft.get(i)).pair()));
-    }
-    final Set<String> hidden = pickHidden(stream, known);
-    final Set<String> unseen = new HashSet<>(hidden);
-    stream.stream()
-        .map(DiscoveryBenchmark.Item::task)
-        .filter(t -> !known.contains(t))
-        .forEach(unseen::add);
-    final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
-    long revision = 0;
-    for (final String key : hidden) {
-      live.apply(
-          TaskChange.removal(
-              key, loaded.taxonomy().fingerprint().id(), loaded.taxonomy().dimension(), ++revision),
-          0);
-    }
-    Collections.shuffle(stream, new Random(seed));
+    final DiscoveryReplay.Prepared replay =
+        DiscoveryReplay.prepare(
+            loaded.taxonomy(),
+            new DiscoveryReplay.Corpus(ift.texts(), ift.tasks(), iftV, eft, eftV),
+            new VerbNounExtractor(),
+            hide,
+            hideMin,
+            seed);
     for (final DiscoveryBenchmark.Gate gate : gates) {
-      for (final DiscoverySettings settings : grid()) {
+      for (final DiscoverySettings settings :
+          DiscoveryReplay.grid(join, merge, minSupport, minCohesion)) {
         final long t0 = System.nanoTime();
         final DiscoveryBenchmark bench = new DiscoveryBenchmark(settings, novelty, rate, gate);
         final DiscoveryBenchmark.Result r =
             (noveltyNames ? bench : bench.embeddingNoveltyOnly())
-                .run(stream, live.get(), hidden, unseen);
+                .run(replay.stream(), replay.taxonomy(), replay.hidden(), replay.unseen());
         System.out.println("gate: " + gate);
-        report(r, settings, hidden.size(), unlabelled, (System.nanoTime() - t0) / 1e9);
+        report(
+            r,
+            settings,
+            replay.hidden().size(),
+            replay.unlabelled(),
+            (System.nanoTime() - t0) / 1e9);
       }
     }
     return 0;
-  }
-
-  /** Hidden tasks are taken from the taxonomy's own, among those the stream has enough of. */
-  private Set<String> pickHidden(
-      final List<DiscoveryBenchmark.Item> stream, final Set<String> known) {
-    final Map<String, Integer> counts = new HashMap<>();
-    stream.forEach(it -> counts.merge(it.task(), 1, Integer::sum));
-    final List<String> eligible =
-        new ArrayList<>(
-            counts.entrySet().stream()
-                .filter(e -> e.getValue() >= hideMin && known.contains(e.getKey()))
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toList());
-    if (eligible.size() < hide) {
-      throw new IllegalArgumentException(
-          "only " + eligible.size() + " tasks have " + hideMin + "+ instructions; lower --hide");
-    }
-    Collections.shuffle(eligible, new Random(seed));
-    return new HashSet<>(eligible.subList(0, hide));
-  }
-
-  /** Every combination of the given thresholds (the service's default where none is given). */
-  private List<DiscoverySettings> grid() {
-    final DiscoverySettings d = DiscoverySettings.defaults("c", "e", "t");
-    final List<DiscoverySettings> out = new ArrayList<>();
-    for (final double j : or(join, d.joinSimilarity())) {
-      for (final double m : or(merge, d.mergeSimilarity())) {
-        for (final double s : or(minSupport, d.minSupport())) {
-          for (final double c : or(minCohesion, d.minCohesion())) {
-            out.add(d.withThresholds(j, m, s, c));
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<Double> or(final List<Double> given, final double fallback) {
-    return given == null || given.isEmpty() ? List.of(fallback) : given;
   }
 
   private static void report(

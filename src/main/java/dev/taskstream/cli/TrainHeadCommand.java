@@ -2,27 +2,18 @@ package dev.taskstream.cli;
 
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.HeadTrainer;
-import dev.taskstream.taxonomy.LdaHead;
 import dev.taskstream.taxonomy.LinearHead;
 import dev.taskstream.taxonomy.PseudoLabeler;
-import dev.taskstream.taxonomy.TaskHead;
-import dev.taskstream.taxonomy.TaskKey;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalData;
 import dev.taskstream.tools.evaluation.EvalReport;
-import dev.taskstream.tools.evaluation.EvalSet;
-import dev.taskstream.tools.evaluation.Evaluator;
+import dev.taskstream.tools.training.HeadValidation;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -43,9 +34,6 @@ import picocli.CommandLine.Option;
         "Train a task head with InfoNCE (temperature 0.05, verb/noun hard negatives) on labelled"
             + " files plus pseudo-labelled unlabelled instructions; report task-disjoint validation.")
 final class TrainHeadCommand implements Callable<Integer> {
-  /** The LDA baseline's shrinkage of the within-task scatter, fixed beforehand (not tuned). */
-  private static final double LDA_SHRINK = 0.1;
-
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled files")
   List<String> data = new ArrayList<>();
 
@@ -75,21 +63,21 @@ final class TrainHeadCommand implements Callable<Integer> {
       description = "Drop pseudo tasks with fewer instructions. Default: ${DEFAULT-VALUE}")
   int minPseudo = 3;
 
-  @Option(names = "--cache", description = "Vector cache. Default: ${DEFAULT-VALUE}")
-  Path cache = Path.of(System.getProperty("user.home"), ".cache", "taskstream");
+  @Mixin CacheOption cache;
 
   @Mixin EmbedderOptions embedder;
 
-  /** Pseudo-labels and novelty's name terms; loaded in {@link #call}, not when picocli parses. */
-  private VerbNounExtractor extractor;
-
   @Override
   public Integer call() throws Exception {
-    extractor = new VerbNounExtractor();
+    final VerbNounExtractor extractor = new VerbNounExtractor();
     final LabelledData labelled = LabelledData.load(data);
     final List<String> texts = new ArrayList<>(labelled.texts());
     final List<String> tasks = new ArrayList<>(labelled.tasks());
-    addPseudoLabels(new LinkedHashSet<>(labelled.tasks()), texts, tasks);
+    if (!pseudo.isEmpty()) {
+      final PseudoLabeler.Labelled p = pseudoLabels(extractor, labelled);
+      texts.addAll(p.texts());
+      tasks.addAll(p.tasks());
+    }
     final HeadTrainer.Settings settings =
         new HeadTrainer.Settings(
             epochs,
@@ -98,153 +86,65 @@ final class TrainHeadCommand implements Callable<Integer> {
             HeadTrainer.Settings.defaults().temperature(),
             seed);
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
-      final float[][] vectors = VectorCache.embed(engine, texts, cache);
-      validate(vectors, texts, tasks, labelled.tasks().size(), settings);
+      final float[][] vectors = cache.embed(engine, texts);
+      final List<HeadValidation.Row> rows =
+          HeadValidation.run(
+              new HeadValidation.Corpus(texts, vectors, tasks, labelled.tasks().size()),
+              new HeadValidation.Settings(holdout, seed, settings),
+              extractor::evidence,
+              TrainHeadCommand::epoch,
+              s ->
+                  System.err.printf(
+                      Locale.ROOT,
+                      "validation: %d held-out tasks (%d instructions); training on %d"
+                          + " instructions (%d labelled)%n",
+                      s.heldOutTasks(),
+                      s.testInstructions(),
+                      s.trainInstructions(),
+                      s.trainLabelled()));
+      rows.forEach(TrainHeadCommand::print);
       System.err.println("training the final head on all " + texts.size() + " instructions");
-      final LinearHead head = new HeadTrainer(vectors, tasks, settings).train(this::epoch);
+      final LinearHead head =
+          new HeadTrainer(vectors, tasks, settings).train(TrainHeadCommand::epoch);
       head.write(out);
       System.out.printf(Locale.ROOT, "wrote %s (%s)%n", out, head.id());
     }
     return 0;
   }
 
-  private void addPseudoLabels(
-      final Set<String> knownKeys, final List<String> texts, final List<String> tasks)
-      throws Exception {
-    if (pseudo.isEmpty()) {
-      return;
-    }
-    final PseudoLabeler labeler = new PseudoLabeler(extractor, knownKeys);
+  private PseudoLabeler.Labelled pseudoLabels(
+      final VerbNounExtractor extractor, final LabelledData labelled) throws Exception {
     final List<String> raw = new ArrayList<>();
     for (final String file : pseudo) {
       raw.addAll(EvalData.loadTexts(file));
     }
-    final Set<String> seen = new HashSet<>(texts);
-    final List<String> pt = new ArrayList<>();
-    final List<String> pk = new ArrayList<>();
+    final PseudoLabeler.Labelled p;
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("labelling")
             .setInitialMax(raw.size())
             .setConsumer(new ConsoleProgressBarConsumer(System.err))
             .build()) {
-      for (final String text : raw) {
-        bar.step();
-        if (text.isBlank() || !seen.add(text)) {
-          continue;
-        }
-        labeler
-            .label(text)
-            .ifPresent(
-                key -> {
-                  pt.add(text);
-                  pk.add(key);
-                });
-      }
-    }
-    final Map<String, Integer> counts = new HashMap<>();
-    pk.forEach(k -> counts.merge(k, 1, Integer::sum));
-    int kept = 0;
-    for (int i = 0; i < pt.size(); i++) {
-      if (knownKeys.contains(pk.get(i)) || counts.get(pk.get(i)) >= minPseudo) {
-        texts.add(pt.get(i));
-        tasks.add(pk.get(i));
-        kept++;
-      }
+      p =
+          new PseudoLabeler(extractor, new LinkedHashSet<>(labelled.tasks()))
+              .labelAll(raw, new HashSet<>(labelled.texts()), minPseudo, bar::step);
     }
     System.err.printf(
         Locale.ROOT,
         "pseudo-labelled %d of %d unlabelled instructions (%d kept)%n",
-        pt.size(),
+        p.labelled(),
         raw.size(),
-        kept);
+        p.texts().size());
+    return p;
   }
 
-  /**
-   * Holds out a share of the labelled tasks; removes every instruction, labelled or pseudo, whose
-   * task shares a verb|noun pair with a held-out task; trains on the rest; scores frozen and head
-   * vectors on the held-out tasks only.
-   */
-  private void validate(
-      final float[][] vectors,
-      final List<String> texts,
-      final List<String> tasks,
-      final int labelledCount,
-      final HeadTrainer.Settings settings) {
-    final List<String> labelledTasks =
-        new ArrayList<>(new LinkedHashSet<>(tasks.subList(0, labelledCount)));
-    Collections.shuffle(labelledTasks, new Random(seed));
-    final Set<String> heldOut =
-        new HashSet<>(labelledTasks.subList(0, (int) Math.round(labelledTasks.size() * holdout)));
-    final Set<String> heldOutPairs = new HashSet<>();
-    heldOut.forEach(k -> heldOutPairs.addAll(TaskKey.parse(k).pairs()));
-    final List<float[]> trainV = new ArrayList<>();
-    final List<String> trainT = new ArrayList<>();
-    final List<float[]> labelledV = new ArrayList<>();
-    final List<String> labelledT = new ArrayList<>();
-    final List<String> testX = new ArrayList<>();
-    final List<String> testT = new ArrayList<>();
-    final Map<String, float[]> frozen = new HashMap<>();
-    for (int i = 0; i < texts.size(); i++) {
-      final boolean touchesHeldOut =
-          TaskKey.parse(tasks.get(i)).pairs().stream().anyMatch(heldOutPairs::contains);
-      if (i < labelledCount && heldOut.contains(tasks.get(i))) {
-        testX.add(texts.get(i));
-        testT.add(tasks.get(i));
-        frozen.put(texts.get(i), vectors[i]);
-      } else if (!touchesHeldOut) {
-        trainV.add(vectors[i]);
-        trainT.add(tasks.get(i));
-        if (i < labelledCount) {
-          labelledV.add(vectors[i]);
-          labelledT.add(tasks.get(i));
-        }
-      }
-    }
-    System.err.printf(
-        Locale.ROOT,
-        "validation: %d held-out tasks (%d instructions); training on %d instructions (%d labelled)%n",
-        heldOut.size(),
-        testX.size(),
-        trainV.size(),
-        labelledV.size());
-    final EvalSet.Labelled test = new EvalSet.Labelled("held-out tasks", testX, testT);
-    report("frozen", test, frozen, TaskHead.NONE);
-    // The classic supervised baseline on the same split, with the same two training sets.
-    report(
-        "lda-ieb",
-        test,
-        frozen,
-        LdaHead.fit(labelledV.toArray(float[][]::new), labelledT, LDA_SHRINK));
-    report("lda", test, frozen, LdaHead.fit(trainV.toArray(float[][]::new), trainT, LDA_SHRINK));
-    report(
-        "head-ieb",
-        test,
-        frozen,
-        new HeadTrainer(labelledV.toArray(float[][]::new), labelledT, settings).train(l -> {}));
-    report(
-        "head",
-        test,
-        frozen,
-        new HeadTrainer(trainV.toArray(float[][]::new), trainT, settings).train(this::epoch));
-  }
-
-  private void report(
-      final String name,
-      final EvalSet.Labelled test,
-      final Map<String, float[]> frozen,
-      final TaskHead head) {
-    final Evaluator evaluator =
-        new Evaluator(
-            t -> head.applyAll(t.stream().map(frozen::get).toArray(float[][]::new)),
-            5,
-            extractor::evidence);
-    final EvalReport r = evaluator.evaluate(test);
+  private static void print(final HeadValidation.Row row) {
+    final EvalReport r = row.report();
     System.out.printf(
         Locale.ROOT,
         "%-8s held-out tasks=%d ari=%.4f±%.4f nmi=%.4f ncc=%.4f novelty_auc=%.4f"
             + " (embedding terms %.4f)%n",
-        name,
+        row.name(),
         r.tasks(),
         r.ari().mean(),
         r.ari().sd(),
@@ -254,7 +154,7 @@ final class TrainHeadCommand implements Callable<Integer> {
         r.noveltyAucEmbedding());
   }
 
-  private void epoch(final double loss) {
+  private static void epoch(final double loss) {
     System.err.printf(Locale.ROOT, "  epoch loss %.4f%n", loss);
   }
 }

@@ -1,6 +1,6 @@
 package dev.taskstream.http;
 
-import dev.taskstream.analytics.WindowSpec;
+import dev.taskstream.config.ConfigSection;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -114,7 +114,7 @@ public final class QueryParams {
     }
     if (v.startsWith("-") && !DIGITS.matcher(v).matches()) {
       try {
-        return now.minus(WindowSpec.duration(v.substring(1)));
+        return now.minus(ConfigSection.duration(v.substring(1)));
       } catch (IllegalArgumentException e) {
         throw bad(name, v);
       }

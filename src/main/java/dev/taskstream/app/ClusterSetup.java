@@ -1,0 +1,191 @@
+package dev.taskstream.app;
+
+import dev.taskstream.avro.DeadLetter;
+import dev.taskstream.avro.InstructionEvent;
+import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.avro.TaxonomyChange;
+import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.http.ApiServer;
+import dev.taskstream.kafka.ConfluentAvroSerde;
+import dev.taskstream.kafka.SchemaRegistryClient;
+import dev.taskstream.kafka.TopicPlanner;
+import dev.taskstream.kafka.TopicSpec;
+import dev.taskstream.live.TaxonomyPublisher;
+import dev.taskstream.stream.ChatJsonDeserializer;
+import dev.taskstream.stream.RouteTable;
+import dev.taskstream.stream.StreamSettings;
+import dev.taskstream.stream.TaggedStreamFeature;
+import dev.taskstream.taxonomy.LiveTaxonomy;
+import dev.taskstream.taxonomy.TaskEntry;
+import dev.taskstream.taxonomy.Taxonomy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the service asks of the cluster before the stream starts, and the clients' properties:
+ * routes, topics (checked or created), output schemas (registered), the taxonomy publisher's
+ * producer, the input's deserializer.
+ */
+final class ClusterSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
+
+  private ClusterSetup() {}
+
+  static Serializer<SpecificRecord> outputSerializer(final SchemaRegistryClient registry) {
+    return new ConfluentAvroSerde<SpecificRecord>(
+            registry, TaggedInstruction.getClassSchema(), false)
+        .serializer();
+  }
+
+  /** Promotions create the new task's routed topic first, when topic creation is allowed. */
+  static TaxonomyPublisher publisher(
+      final AppConfig config,
+      final SchemaRegistryClient registry,
+      final LiveTaxonomy live,
+      final RouteTable routes) {
+    final Properties p = adminProperties(config);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    final KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    return new TaxonomyPublisher(
+        live,
+        producer,
+        new ConfluentAvroSerde<TaxonomyChange>(registry, TaxonomyChange.getClassSchema(), false)
+            .serializer(),
+        config.discovery().taxonomyTopic(),
+        key -> ensureRoute(config, routes, key));
+  }
+
+  static String ensureRoute(final AppConfig config, final RouteTable routes, final String key) {
+    final Map<String, TopicSpec> wanted = routes.topicsFor(List.of(key), config.topics().spec());
+    try (Admin admin = Admin.create(adminProperties(config))) {
+      return new TopicPlanner(admin)
+          .ensure(wanted, config.topics().create()).stream().findFirst().orElse(null);
+    } catch (IllegalStateException e) {
+      LOG.warn("{}: routed to {} until its topic exists", key, config.topics().unrouted(), e);
+      return null;
+    }
+  }
+
+  /**
+   * Every topic the service writes, with its schema: the core's (tagged, novel, unrouted, routed
+   * per task) carry tagged instructions, each feature names its own, dead letters their own.
+   */
+  static Map<String, Schema> outputSchemas(
+      final AppConfig config, final Set<String> topics, final List<TaggedStreamFeature> features) {
+    final Set<String> featureTopics = new java.util.HashSet<>();
+    features.forEach(f -> featureTopics.addAll(f.topics(config.topics().spec()).keySet()));
+    final Map<String, Schema> out = new LinkedHashMap<>();
+    for (final String topic : topics) {
+      if (!featureTopics.contains(topic)) {
+        out.put(topic, TaggedInstruction.getClassSchema());
+      }
+    }
+    out.remove(config.topics().input());
+    features.forEach(f -> out.putAll(f.schemas()));
+    out.put(config.topics().deadLetters(), DeadLetter.getClassSchema());
+    return out;
+  }
+
+  static RouteTable routes(final AppConfig config) throws IOException {
+    if (config.routes() == null) {
+      return RouteTable.defaults("task.");
+    }
+    try (InputStream in = Files.newInputStream(config.routes())) {
+      return RouteTable.parse(in);
+    } catch (IOException e) {
+      throw new IOException(config.routes() + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Set<String> ensureTopics(
+      final AppConfig config,
+      final RouteTable routes,
+      final Taxonomy taxonomy,
+      final List<TaggedStreamFeature> features) {
+    final AppConfig.Topics t = config.topics();
+    final Map<String, TopicSpec> wanted = new LinkedHashMap<>();
+    for (final String name :
+        List.of(t.input(), t.tagged(), t.novel(), t.deadLetters(), t.unrouted())) {
+      wanted.put(name, t.spec());
+    }
+    features.forEach(f -> wanted.putAll(f.topics(t.spec())));
+    routes
+        .topicsFor(taxonomy.tasks().stream().map(TaskEntry::key).toList(), t.spec())
+        .forEach(wanted::putIfAbsent);
+    try (Admin admin = Admin.create(adminProperties(config))) {
+      return new TopicPlanner(admin).ensure(wanted, t.create());
+    }
+  }
+
+  static StreamSettings settings(
+      final AppConfig config, final Taxonomy taxonomy, final EmbeddingEngine engine) {
+    final AppConfig.Topics t = config.topics();
+    return new StreamSettings(
+        t.input(),
+        t.tagged(),
+        t.novel(),
+        t.deadLetters(),
+        config.noveltyThreshold(),
+        config.batch(),
+        taxonomy.version(),
+        engine.fingerprint().id(),
+        config.includeEmbedding(),
+        config.limits());
+  }
+
+  static Deserializer<InstructionEvent> inputDeserializer(
+      final AppConfig config, final SchemaRegistryClient registry) {
+    return switch (config.topics().inputFormat()) {
+      case AVRO ->
+          new ConfluentAvroSerde<InstructionEvent>(
+                  registry, InstructionEvent.getClassSchema(), false)
+              .deserializer();
+      case CHAT_JSON -> new ChatJsonDeserializer();
+    };
+  }
+
+  static Properties adminProperties(final AppConfig config) {
+    final Properties p = new Properties();
+    p.putAll(config.kafka().properties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    return p;
+  }
+
+  /** Our settings first, then the user's pass-through properties, which win. */
+  static Properties streamsProperties(final AppConfig config, final ApiServer api) {
+    final Properties p = new Properties();
+    if (api != null) {
+      // Interactive queries: other instances find this one's stores here.
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.http().advertised() + ":" + api.port());
+    }
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.kafka().processingGuarantee());
+    if (config.kafka().stateDir() != null) {
+      p.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
+    }
+    p.putAll(config.kafka().properties());
+    return p;
+  }
+}
