@@ -97,7 +97,8 @@ public final class StreamService implements AutoCloseable {
       final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
       final VerbNounExtractor extractor = new VerbNounExtractor();
       final EngineTagger tagger =
-          new EngineTagger(engine, loaded.head(), live, config.topK(), extractor::evidence);
+          new EngineTagger(
+              engine, loaded.head(), live, config.topK(), extractor::evidence, metrics);
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       features =
           Features.of(
@@ -250,6 +251,13 @@ public final class StreamService implements AutoCloseable {
    */
   public LiveTaxonomy liveTaxonomy() {
     return taxonomy;
+  }
+
+  /**
+   * @return per-instruction time of each stage of the tagging path, since the last reset
+   */
+  public dev.taskstream.stream.StageTimes stages() {
+    return metrics.stages();
   }
 
   /**

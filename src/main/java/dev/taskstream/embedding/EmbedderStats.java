@@ -8,9 +8,19 @@ package dev.taskstream.embedding;
  * @param cacheHits lookups answered by the cache
  * @param cacheMisses lookups that went to inference
  * @param truncated instructions cut to fit the token limit
+ * @param lookupNanos time spent on the cache (cleaning and digesting each text, looking it up)
+ * @param tokenizeNanos time spent tokenizing what the cache did not have
+ * @param encodeNanos time spent in inference (padding, the ONNX session, pooling, normalising)
  */
 public record EmbedderStats(
-    long texts, long batches, long cacheHits, long cacheMisses, long truncated) {
+    long texts,
+    long batches,
+    long cacheHits,
+    long cacheMisses,
+    long truncated,
+    long lookupNanos,
+    long tokenizeNanos,
+    long encodeNanos) {
 
   /**
    * @return hits over lookups, 0 before the first lookup

@@ -28,6 +28,9 @@ public final class EmbeddingEngine implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong texts = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong lookupNanos = new AtomicLong();
+  private final AtomicLong tokenizeNanos = new AtomicLong();
+  private final AtomicLong encodeNanos = new AtomicLong();
 
   private EmbeddingEngine(final EmbedderConfig config, final ModelArtifacts model) {
     this.config = config;
@@ -119,6 +122,7 @@ public final class EmbeddingEngine implements AutoCloseable {
         throw new InvalidInstructionException(i, reason);
       }
     }
+    final long lookupStart = System.nanoTime();
     final float[][] out = new float[instructions.size()][];
     // Keyed by a digest of what the model sees (the cleaned text, cut where the tokenizer's input
     // is cut), so an entry costs a few hundred bytes whatever the instruction's length, and two
@@ -139,6 +143,7 @@ public final class EmbeddingEngine implements AutoCloseable {
         misses.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
       }
     }
+    lookupNanos.addAndGet(System.nanoTime() - lookupStart);
     if (!misses.isEmpty()) {
       final List<String> keys = new ArrayList<>(misses.keySet());
       // Each key's first text stands for all of them (the model sees the same text).
@@ -161,7 +166,10 @@ public final class EmbeddingEngine implements AutoCloseable {
   }
 
   private float[][] encodeAndRun(final List<String> unique) {
+    final long tokenizeStart = System.nanoTime();
     final PromptedTokenizer.Encoded[] encoded = tokenizer.encode(unique);
+    final long encodeStart = System.nanoTime();
+    tokenizeNanos.addAndGet(encodeStart - tokenizeStart);
     final int[] lengths = new int[encoded.length];
     for (int i = 0; i < encoded.length; i++) {
       lengths[i] = encoded[i].length();
@@ -171,6 +179,7 @@ public final class EmbeddingEngine implements AutoCloseable {
       runBatch(encoded, batch, vectors);
     }
     texts.addAndGet(encoded.length);
+    encodeNanos.addAndGet(System.nanoTime() - encodeStart);
     return vectors;
   }
 
@@ -220,7 +229,14 @@ public final class EmbeddingEngine implements AutoCloseable {
    */
   public EmbedderStats stats() {
     return new EmbedderStats(
-        texts.get(), batches.get(), cache.hits(), cache.misses(), tokenizer.truncatedCount());
+        texts.get(),
+        batches.get(),
+        cache.hits(),
+        cache.misses(),
+        tokenizer.truncatedCount(),
+        lookupNanos.get(),
+        tokenizeNanos.get(),
+        encodeNanos.get());
   }
 
   private void checkOpen() {

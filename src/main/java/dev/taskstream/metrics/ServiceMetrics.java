@@ -1,6 +1,8 @@
 package dev.taskstream.metrics;
 
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.stream.Stage;
+import dev.taskstream.stream.StageTimes;
 import dev.taskstream.stream.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -29,6 +31,8 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   private final DistributionSummary novelty;
   private final DistributionSummary batchSize;
   private final Timer batchLatency;
+  private final StageTimes stages = new StageTimes();
+  private final java.util.Map<Stage, Timer> stageTimers = new java.util.EnumMap<>(Stage.class);
   private JvmGcMetrics gc;
   private KafkaStreamsMetrics streamsMetrics;
 
@@ -57,6 +61,14 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(5))
             .register(registry);
+    for (final Stage s : Stage.values()) {
+      stageTimers.put(
+          s,
+          Timer.builder("taskstream.stage")
+              .description("Time per instruction in each stage of the tagging path")
+              .tag("stage", s.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry));
+    }
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -117,6 +129,21 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   public void bind(final KafkaStreams streams) {
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
+  }
+
+  @Override
+  public void onStage(final Stage stage, final long nanos, final int items) {
+    stages.record(stage, nanos, items);
+    if (items > 0) {
+      stageTimers.get(stage).record(nanos / items, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * @return per-instruction time of each stage since the last reset
+   */
+  public StageTimes stages() {
+    return stages;
   }
 
   @Override

@@ -40,6 +40,7 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
 
   @Override
   public void process(final Record<byte[], byte[]> record) {
+    final long started = System.nanoTime();
     final RecordMetadata meta = context.recordMetadata().orElseThrow();
     observer.onRead(meta.topic(), meta.partition(), meta.offset());
     final DeadLetters.Origin origin =
@@ -60,6 +61,8 @@ final class DeserializeProcessor implements Processor<byte[], byte[], String, Sp
       event.setId(meta.topic() + "-" + meta.partition() + "-" + meta.offset());
     }
     if (timeAccepted(record, origin, event)) {
+      // Timed before the forward: the micro-batch may flush (and tag) inside it.
+      observer.onStage(Stage.DESERIALIZE, System.nanoTime() - started, 1);
       context.forward(
           new Record<String, SpecificRecord>(event.getId(), event, record.timestamp()), TO_BATCH);
     }

@@ -1,5 +1,6 @@
 package dev.taskstream.stream;
 
+import dev.taskstream.embedding.EmbedderStats;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.NameEvidence;
@@ -18,6 +19,7 @@ public final class EngineTagger implements Tagger {
   private final Supplier<Taxonomy> taxonomy;
   private final int topK;
   private final Function<String, NameEvidence> namer;
+  private final StreamObserver observer;
 
   /**
    * @param engine the embedder (owned by the caller, closed after the stream)
@@ -58,7 +60,26 @@ public final class EngineTagger implements Tagger {
       final Supplier<Taxonomy> taxonomy,
       final int topK,
       final Function<String, NameEvidence> namer) {
+    this(engine, head, taxonomy, topK, namer, StreamObserver.NONE);
+  }
+
+  /**
+   * @param engine the embedder (owned by the caller, closed after the stream)
+   * @param head the taxonomy's head
+   * @param taxonomy the live taxonomy; its current one is refused here if built for other vectors
+   * @param topK alternatives per instruction
+   * @param namer names each instruction for novelty's name terms, or null for embedding terms only
+   * @param observer told each stage's time per batch
+   */
+  public EngineTagger(
+      final EmbeddingEngine engine,
+      final TaskHead head,
+      final Supplier<Taxonomy> taxonomy,
+      final int topK,
+      final Function<String, NameEvidence> namer,
+      final StreamObserver observer) {
     taxonomy.get().requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
+    this.observer = observer;
     this.engine = engine;
     this.head = head;
     this.taxonomy = taxonomy;
@@ -73,18 +94,38 @@ public final class EngineTagger implements Tagger {
 
   @Override
   public List<Tagging> tagWithVectors(final List<String> texts) {
-    final float[][] vectors = head.applyAll(engine.embed(texts));
+    final EmbedderStats before = engine.stats();
+    final float[][] embedded = engine.embed(texts);
+    final EmbedderStats after = engine.stats();
+    final int inferred = (int) (after.texts() - before.texts());
+    observer.onStage(Stage.LOOKUP, after.lookupNanos() - before.lookupNanos(), texts.size());
+    observer.onStage(Stage.TOKENIZE, after.tokenizeNanos() - before.tokenizeNanos(), inferred);
+    observer.onStage(Stage.ENCODE, after.encodeNanos() - before.encodeNanos(), inferred);
+    long t = System.nanoTime();
+    final float[][] vectors = head.applyAll(embedded);
+    t = lap(Stage.HEAD, t, texts.size());
     // One snapshot per batch: a taxonomy change lands between batches, never inside one.
     final Taxonomy now = taxonomy.get();
-    final List<Tagging> out = new ArrayList<>(vectors.length);
     // Extraction costs about a millisecond: only where the taxonomy's novelty reads names.
-    final boolean named = namer != null && now.readsNames();
-    for (int i = 0; i < vectors.length; i++) {
-      final float[] v = vectors[i];
-      final Classification c =
-          named ? now.classify(v, topK, namer.apply(texts.get(i))) : now.classify(v, topK);
-      out.add(new Tagging(c, v, now.version()));
+    final NameEvidence[] names = new NameEvidence[texts.size()];
+    if (namer != null && now.readsNames()) {
+      for (int i = 0; i < names.length; i++) {
+        names[i] = namer.apply(texts.get(i));
+      }
+      t = lap(Stage.NAME, t, texts.size());
     }
+    final List<Classification> classified = now.classifyAll(vectors, topK, names);
+    final List<Tagging> out = new ArrayList<>(vectors.length);
+    for (int i = 0; i < vectors.length; i++) {
+      out.add(new Tagging(classified.get(i), vectors[i], now.version()));
+    }
+    lap(Stage.SCORE, t, texts.size());
     return out;
+  }
+
+  private long lap(final Stage stage, final long since, final int items) {
+    final long now = System.nanoTime();
+    observer.onStage(stage, now - since, items);
+    return now;
   }
 }

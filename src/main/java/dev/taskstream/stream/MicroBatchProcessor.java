@@ -130,6 +130,7 @@ final class MicroBatchProcessor
     final List<Tagger.Tagging> tags = tagAll(batch);
     observer.onBatch(batch.size(), System.nanoTime() - started);
     final long now = context.currentSystemTimeMs();
+    final long producing = System.nanoTime();
     for (int i = 0; i < batch.size(); i++) {
       final KeyValue<Long, InstructionEvent> entry = batch.get(i);
       try {
@@ -147,6 +148,7 @@ final class MicroBatchProcessor
         buffer.delete(entry.key);
       }
     }
+    observer.onStage(Stage.PRODUCE, System.nanoTime() - producing, batch.size());
     records = 0;
     tokens = 0;
     oldestAt = -1;

@@ -106,6 +106,11 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
   }
 
   @Override
+  public void onStage(final Stage stage, final long nanos, final int items) {
+    delegate.onStage(stage, nanos, items);
+  }
+
+  @Override
   public void onTagged(final String taskKey, final double novelty, final boolean novel) {
     progressed();
     delegate.onTagged(taskKey, novelty, novel);

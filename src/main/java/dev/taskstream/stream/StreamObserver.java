@@ -38,4 +38,13 @@ public interface StreamObserver {
 
   /** An event time out of the accepted range was replaced by the record's timestamp. */
   default void onClamped() {}
+
+  /**
+   * Time spent in one stage on some instructions (a batch, or one record).
+   *
+   * @param stage the stage
+   * @param nanos the time it took
+   * @param items how many instructions it was for (0 when it did no work)
+   */
+  default void onStage(final Stage stage, final long nanos, final int items) {}
 }

@@ -3,6 +3,8 @@ package dev.taskstream.taxonomy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
 
 /**
  * Task centroids in one row-major matrix, with what is needed to classify an instruction vector
@@ -17,6 +19,11 @@ public final class Taxonomy {
   private final int dimension;
   private final NoveltyModel novelty;
   private final TaskNames names;
+
+  /**
+   * The centroids as a {@code dimension x tasks} matrix, for a batch's similarities as one GEMM.
+   */
+  private final FMatrixRMaj centroidsT;
 
   /**
    * @param fingerprint what produced the vectors
@@ -53,6 +60,9 @@ public final class Taxonomy {
     this.centroids = centroids.clone();
     this.novelty = novelty;
     this.names = new TaskNames(this.tasks.stream().map(TaskEntry::key).toList());
+    this.centroidsT = new FMatrixRMaj(dimension, this.tasks.size());
+    CommonOps_FDRM.transpose(
+        new FMatrixRMaj(this.tasks.size(), dimension, true, this.centroids), centroidsT);
   }
 
   /**
@@ -109,6 +119,57 @@ public final class Taxonomy {
         insert(best, bestSim, t, sim);
       }
     }
+    return finish(best, bestSim, k, name);
+  }
+
+  /**
+   * Classifies a batch of unit vectors: their similarities to every task as one matrix product
+   * (EJML's row-reordered GEMM, which the JIT vectorizes), then per vector the same top-k, margin
+   * and novelty as {@link #classify(float[], int, NameEvidence)}.
+   *
+   * @param vectors unit vectors of this taxonomy's dimension
+   * @param k how many candidates to return
+   * @param names each vector's extracted name, or null entries (or a null array) where none ran
+   * @return one classification per vector, in order
+   */
+  public List<Classification> classifyAll(
+      final float[][] vectors, final int k, final NameEvidence[] names) {
+    final int b = vectors.length;
+    if (b == 0) {
+      return List.of();
+    }
+    final FMatrixRMaj batch = new FMatrixRMaj(b, dimension);
+    for (int i = 0; i < b; i++) {
+      if (vectors[i].length != dimension) {
+        throw new IllegalArgumentException(
+            "vector has dimension " + vectors[i].length + ", taxonomy " + dimension);
+      }
+      System.arraycopy(vectors[i], 0, batch.data, i * dimension, dimension);
+    }
+    final int n = tasks.size();
+    final FMatrixRMaj sims = new FMatrixRMaj(b, n);
+    CommonOps_FDRM.mult(batch, centroidsT, sims);
+    final List<Classification> out = new ArrayList<>(b);
+    final int keep = Math.max(2, Math.min(k, n));
+    final int[] best = new int[keep];
+    final double[] bestSim = new double[keep];
+    for (int i = 0; i < b; i++) {
+      java.util.Arrays.fill(bestSim, Double.NEGATIVE_INFINITY);
+      final int row = i * n;
+      for (int t = 0; t < n; t++) {
+        final double sim = sims.data[row + t];
+        if (sim > bestSim[keep - 1]) {
+          insert(best, bestSim, t, sim);
+        }
+      }
+      out.add(finish(best, bestSim, k, names == null ? null : names[i]));
+    }
+    return out;
+  }
+
+  private Classification finish(
+      final int[] best, final double[] bestSim, final int k, final NameEvidence name) {
+    final int n = tasks.size();
     final List<TaskMatch> top = new ArrayList<>();
     for (int i = 0; i < Math.min(k, n); i++) {
       top.add(new TaskMatch(tasks.get(best[i]), bestSim[i]));

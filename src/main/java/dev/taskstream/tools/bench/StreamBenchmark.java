@@ -8,6 +8,8 @@ import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.kafka.ConfluentAvroSerde;
 import dev.taskstream.kafka.SchemaRegistryClient;
 import dev.taskstream.stream.BatchSettings;
+import dev.taskstream.stream.Stage;
+import dev.taskstream.stream.StageTimes;
 import dev.taskstream.tools.demo.ApicurioRegistry;
 import dev.taskstream.tools.demo.EmbeddedBroker;
 import dev.taskstream.tools.demo.Pacing;
@@ -18,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +53,10 @@ public final class StreamBenchmark {
    * @param pacedRate the rate of the latency phase
    * @param heapMaxMb the JVM's heap bound
    * @param heapPeakMb the most heap seen in use
+   * @param stagesUs the backlog run's median microseconds per instruction in each stage
+   * @param cachedRate events/s of a second backlog pass over the same events with every text in the
+   *     embedding cache (the encoder out of the way), or 0 without {@code --cached}
+   * @param cachedStagesUs that pass's stages, or null
    */
   public record Result(
       double bareBefore,
@@ -59,7 +67,23 @@ public final class StreamBenchmark {
       double p99Ms,
       double pacedRate,
       double heapMaxMb,
-      double heapPeakMb) {}
+      double heapPeakMb,
+      Map<String, Double> stagesUs,
+      double cachedRate,
+      Map<String, Double> cachedStagesUs) {
+
+    /**
+     * @param stages a run's stages
+     * @return the sum of its stages but encoding: what the service itself costs per instruction
+     *     (Kafka's fetch, commit and transaction work is what the wall clock adds)
+     */
+    public static double outsideEncoderUs(final Map<String, Double> stages) {
+      return stages.entrySet().stream()
+          .filter(e -> !e.getKey().equals("encode"))
+          .mapToDouble(Map.Entry::getValue)
+          .sum();
+    }
+  }
 
   private static final String APP = "bench";
   private final List<String> texts;
@@ -67,6 +91,7 @@ public final class StreamBenchmark {
   private final int batch;
   private Map<String, String> kafkaProperties = Map.of();
   private final boolean core;
+  private boolean cached;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final AtomicLong heapPeak = new AtomicLong();
 
@@ -97,6 +122,16 @@ public final class StreamBenchmark {
   }
 
   /**
+   * @param on also time a second pass with every text already embedded (the encoder out of the
+   *     way): the ceiling of everything around the encoder
+   * @return this benchmark
+   */
+  public StreamBenchmark withCached(final boolean on) {
+    cached = on;
+    return this;
+  }
+
+  /**
    * @param properties Kafka Streams properties for the service under test (commit interval, …)
    * @return this benchmark
    */
@@ -118,21 +153,35 @@ public final class StreamBenchmark {
       final AppConfig full =
           AppConfig.forCluster(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
       final AppConfig base = core ? full.core() : full;
+      // With --cached the service's cache holds every text; the first pass fills it.
       final AppConfig config =
-          base.withEmbedder(embedder)
+          base.withEmbedder(cached ? embedder.withCacheSize(texts.size() + 1_024) : embedder)
               .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)))
               .withKafkaProperties(kafkaProperties);
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       final List<byte[]> events = serialize(registry, config.topics().input());
       final double rate;
       final double[] latencies;
+      final Map<String, Double> stages;
+      double cachedRate = 0;
+      Map<String, Double> cachedStages = null;
       try (StreamService service = StreamService.start(config);
           KafkaConsumer<byte[], byte[]> routed = routedConsumer(broker.bootstrapServers())) {
-        // Warm-up: JIT, ORT arenas and the consumer group, outside the timings.
-        pass(broker, routed, config, events.subList(0, Math.min(256, events.size())), 0);
+        // Warm-up: JIT, ORT arenas and the consumer group, outside the timings. Texts of their
+        // own, so that the timed pass finds none of its texts in the cache.
+        pass(broker, routed, config, warmUp(registry, config.topics().input()), 0);
+        service.stages().reset();
         final long t0 = System.nanoTime();
         pass(broker, routed, config, events, 0);
         rate = events.size() / ((System.nanoTime() - t0) / 1e9);
+        stages = micros(service.stages().snapshot());
+        if (cached) {
+          service.stages().reset();
+          final long t1 = System.nanoTime();
+          pass(broker, routed, config, events, 0);
+          cachedRate = events.size() / ((System.nanoTime() - t1) / 1e9);
+          cachedStages = micros(service.stages().snapshot());
+        }
         latencies = pass(broker, routed, config, events.subList(0, events.size() / 2), rate / 2);
         System.err.println("stream: " + service.engine().stats());
       }
@@ -147,8 +196,27 @@ public final class StreamBenchmark {
           Timings.percentile(latencies, 99),
           rate / 2,
           memory.getHeapMemoryUsage().getMax() / 1e6,
-          heapPeak.get() / 1e6);
+          heapPeak.get() / 1e6,
+          stages,
+          cachedRate,
+          cachedStages);
     }
+  }
+
+  private static Map<String, Double> micros(final Map<Stage, StageTimes.Summary> stages) {
+    final Map<String, Double> out = new LinkedHashMap<>();
+    stages.forEach(
+        (stage, s) -> out.put(stage.name().toLowerCase(Locale.ROOT), s.medianNanos() / 1e3));
+    return out;
+  }
+
+  /** 256 events whose texts are none of the timed ones. */
+  private List<byte[]> warmUp(final SchemaRegistryClient registry, final String topic) {
+    final List<String> warm = new ArrayList<>();
+    for (int i = 0; i < Math.min(256, texts.size()); i++) {
+      warm.add("Warm-up " + i + ": " + texts.get(i));
+    }
+    return serialize(registry, topic, warm);
   }
 
   /** Bare embedder texts/s over all texts in windows of the batch size (one timed pass). */
@@ -161,6 +229,11 @@ public final class StreamBenchmark {
   }
 
   private List<byte[]> serialize(final SchemaRegistryClient registry, final String topic) {
+    return serialize(registry, topic, texts);
+  }
+
+  private static List<byte[]> serialize(
+      final SchemaRegistryClient registry, final String topic, final List<String> texts) {
     final ConfluentAvroSerde<InstructionEvent> serde =
         new ConfluentAvroSerde<>(registry, InstructionEvent.getClassSchema(), false);
     final List<byte[]> out = new ArrayList<>(texts.size());
