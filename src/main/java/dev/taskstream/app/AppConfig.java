@@ -261,6 +261,16 @@ public record AppConfig(
   }
 
   /**
+   * @param file a routes file ({@code routes.yaml}), or null for the default per-task topics
+   * @return a copy with other routes
+   */
+  public AppConfig withRoutes(final Path file) {
+    final Copy c = new Copy();
+    c.routes = file;
+    return c.build();
+  }
+
+  /**
    * @param newBatch micro-batch limits
    * @return a copy with other batch limits
    */

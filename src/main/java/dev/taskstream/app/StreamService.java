@@ -17,6 +17,7 @@ import dev.taskstream.taxonomy.LiveTaxonomy;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.VerbNounExtractor;
+import dev.taskstream.vectors.Gemm;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * that can be wrong with the config fails in {@link #start} before a record is read.
  */
 public final class StreamService implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(StreamService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final EmbeddingEngine engine;
@@ -137,6 +140,12 @@ public final class StreamService implements AutoCloseable {
       metrics.bind(engine);
       metrics.bind(streams);
       streams.start();
+      LOG.info(
+          "tagging path: matrix products on {}{}",
+          Gemm.implementation(),
+          Gemm.implementation().startsWith("Vector")
+              ? ""
+              : " (run java with --add-modules=jdk.incubator.vector for the SIMD one)");
       final StreamService service =
           new StreamService(engine, streams, live, features, metrics, api, times);
       if (api != null) {

@@ -48,6 +48,12 @@ final class BenchStreamCommand implements Callable<Integer> {
   boolean core;
 
   @Option(
+      names = "--routes",
+      paramLabel = "FILE",
+      description = "Routes file for the service (default: one topic per task).")
+  java.nio.file.Path routes;
+
+  @Option(
       names = "--cached",
       description =
           "Also time a second pass over the same events with every text already embedded (the"
@@ -74,6 +80,7 @@ final class BenchStreamCommand implements Callable<Integer> {
         new StreamBenchmark(texts, embedder.toConfig(), batch, core)
             .withKafkaProperties(kafkaProperties)
             .withCached(cached)
+            .withRoutes(routes)
             .run();
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(r));
@@ -100,19 +107,20 @@ final class BenchStreamCommand implements Callable<Integer> {
         r.p99Ms(),
         r.heapPeakMb(),
         r.heapMaxMb());
-    stages("stages, backlog run", r.streamRate(), r.stagesUs());
+    stages("stages, backlog run", r.streamRate(), r.stagesUs(), r.namedShare());
     if (cached) {
       System.out.printf(
           Locale.ROOT,
           "encoder out of the way (every text cached) %8.1f events/s%n",
           r.cachedRate());
-      stages("stages, cached run", r.cachedRate(), r.cachedStagesUs());
+      stages("stages, cached run", r.cachedRate(), r.cachedStagesUs(), r.cachedNamedShare());
     }
     return 0;
   }
 
   /** Median microseconds per instruction in each stage, their sum and the rest of the wall. */
-  private static void stages(final String title, final double rate, final Map<String, Double> us) {
+  private static void stages(
+      final String title, final double rate, final Map<String, Double> us, final double named) {
     System.out.printf(Locale.ROOT, "%s (median µs per instruction):%n", title);
     us.forEach((stage, v) -> System.out.printf(Locale.ROOT, "  %-12s %9.1f%n", stage, v));
     final double sum = us.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -126,5 +134,6 @@ final class BenchStreamCommand implements Callable<Integer> {
         StreamBenchmark.Result.outsideEncoderUs(us),
         "wall",
         wall);
+    System.out.printf(Locale.ROOT, "  the extractor ran for %.1f%% of instructions%n", 100 * named);
   }
 }

@@ -115,6 +115,28 @@ public final class EmbeddingEngine implements AutoCloseable {
    * @throws InvalidInstructionException naming the first text that cannot be embedded
    */
   public float[][] embed(final List<String> instructions) {
+    return embedKeyed(instructions).vectors();
+  }
+
+  /**
+   * Vectors with what keyed them: the text the model saw (cleaned, cut where the tokenizer's input
+   * is cut) and its digest, the cache's key. Whatever is derived from the text the model saw (the
+   * extractor's name, say) can be cached under the same key.
+   *
+   * @param vectors one unit vector per instruction, in order
+   * @param keys each instruction's cache key
+   * @param seen each instruction as the model saw it, before the prompt
+   */
+  public record Embedded(float[][] vectors, String[] keys, String[] seen) {}
+
+  /**
+   * As {@link #embed(List)}, with each text's cache key and the text the model saw.
+   *
+   * @param instructions the texts; none may be null or blank
+   * @return vectors, keys and seen texts, in order
+   * @throws InvalidInstructionException naming the first text that cannot be embedded
+   */
+  public Embedded embedKeyed(final List<String> instructions) {
     checkOpen();
     for (int i = 0; i < instructions.size(); i++) {
       final String reason = InstructionText.rejectionReason(instructions.get(i));
@@ -124,13 +146,18 @@ public final class EmbeddingEngine implements AutoCloseable {
     }
     final long lookupStart = System.nanoTime();
     final float[][] out = new float[instructions.size()][];
+    final String[] keys = new String[out.length];
+    final String[] seen = new String[out.length];
     // Keyed by a digest of what the model sees (the cleaned text, cut where the tokenizer's input
     // is cut), so an entry costs a few hundred bytes whatever the instruction's length, and two
     // texts the model cannot tell apart share one.
     final Map<String, List<Integer>> misses = new LinkedHashMap<>();
     for (int i = 0; i < out.length; i++) {
       final String text = instructions.get(i);
-      final String key = cacheKey(text);
+      seen[i] = tokenizer.seen(text);
+      final String key =
+          Digests.sha256Hex(seen[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      keys[i] = key;
       final List<Integer> waiting = misses.get(key);
       if (waiting != null) {
         waiting.add(i);
@@ -145,24 +172,19 @@ public final class EmbeddingEngine implements AutoCloseable {
     }
     lookupNanos.addAndGet(System.nanoTime() - lookupStart);
     if (!misses.isEmpty()) {
-      final List<String> keys = new ArrayList<>(misses.keySet());
+      final List<String> missed = new ArrayList<>(misses.keySet());
       // Each key's first text stands for all of them (the model sees the same text).
       final List<String> unique =
-          keys.stream().map(k -> instructions.get(misses.get(k).get(0))).toList();
+          missed.stream().map(k -> instructions.get(misses.get(k).get(0))).toList();
       final float[][] vectors = encodeAndRun(unique);
       for (int u = 0; u < unique.size(); u++) {
-        cache.put(keys.get(u), vectors[u]);
-        for (final int i : misses.get(keys.get(u))) {
+        cache.put(missed.get(u), vectors[u]);
+        for (final int i : misses.get(missed.get(u))) {
           out[i] = vectors[u].clone();
         }
       }
     }
-    return out;
-  }
-
-  private String cacheKey(final String text) {
-    return Digests.sha256Hex(
-        tokenizer.seen(text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new Embedded(out, keys, seen);
   }
 
   private float[][] encodeAndRun(final List<String> unique) {

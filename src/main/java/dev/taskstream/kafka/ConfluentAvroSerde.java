@@ -3,6 +3,8 @@ package dev.taskstream.kafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -58,20 +60,51 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     return this::deserialize;
   }
 
+  /**
+   * The last record this thread wrote and its Avro body: the topology sends the same tagged record
+   * to the all-tagged topic and to its routed one, so the second write only changes the 5-byte
+   * header (the schema id is per subject). Records must not change after they were first written,
+   * which holds for what the topology forwards.
+   */
+  private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
+  private static final ThreadLocal<ByteArrayOutputStream> BUFFER =
+      ThreadLocal.withInitial(() -> new ByteArrayOutputStream(1_024));
+
+  private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+
   private byte[] serialize(final String topic, final T record) {
     if (record == null) {
       return null;
     }
     final Schema schema = record.getSchema();
     final int id = registry.idFor(topic + (isKey ? "-key" : "-value"), schema);
+    final byte[] body = body(topic, record, schema);
+    final byte[] out = new byte[5 + body.length];
+    out[0] = MAGIC;
+    out[1] = (byte) (id >>> 24);
+    out[2] = (byte) (id >>> 16);
+    out[3] = (byte) (id >>> 8);
+    out[4] = (byte) id;
+    System.arraycopy(body, 0, out, 5, body.length);
+    return out;
+  }
+
+  private byte[] body(final String topic, final T record, final Schema schema) {
+    final Object[] last = LAST.get();
+    if (last[0] == record) {
+      return (byte[]) last[1];
+    }
     try {
-      final ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.write(MAGIC);
-      out.write(ByteBuffer.allocate(4).putInt(id).array());
+      final ByteArrayOutputStream out = BUFFER.get();
+      out.reset();
       final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new SpecificDatumWriter<T>(schema).write(record, encoder);
+      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, encoder);
       encoder.flush();
-      return out.toByteArray();
+      final byte[] body = out.toByteArray();
+      last[0] = record;
+      last[1] = body;
+      return body;
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("cannot write " + schema.getFullName() + " for " + topic, e);
     }

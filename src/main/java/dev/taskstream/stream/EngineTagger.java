@@ -9,6 +9,7 @@ import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,6 +21,7 @@ public final class EngineTagger implements Tagger {
   private final int topK;
   private final Function<String, NameEvidence> namer;
   private final StreamObserver observer;
+  private final Map<String, NameEvidence> names;
 
   /**
    * @param engine the embedder (owned by the caller, closed after the stream)
@@ -80,6 +82,19 @@ public final class EngineTagger implements Tagger {
       final StreamObserver observer) {
     taxonomy.get().requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
     this.observer = observer;
+    // Names keyed as the vectors are: by the text the model saw, which is also what the extractor
+    // reads, so a repeated instruction is named once.
+    final int capacity = Math.max(1, engine.config().cacheSize());
+    this.names =
+        java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              protected boolean removeEldestEntry(final Map.Entry<String, NameEvidence> e) {
+                return size() > capacity;
+              }
+            });
     this.engine = engine;
     this.head = head;
     this.taxonomy = taxonomy;
@@ -95,26 +110,32 @@ public final class EngineTagger implements Tagger {
   @Override
   public List<Tagging> tagWithVectors(final List<String> texts) {
     final EmbedderStats before = engine.stats();
-    final float[][] embedded = engine.embed(texts);
+    final EmbeddingEngine.Embedded embedded = engine.embedKeyed(texts);
     final EmbedderStats after = engine.stats();
     final int inferred = (int) (after.texts() - before.texts());
     observer.onStage(Stage.LOOKUP, after.lookupNanos() - before.lookupNanos(), texts.size());
     observer.onStage(Stage.TOKENIZE, after.tokenizeNanos() - before.tokenizeNanos(), inferred);
     observer.onStage(Stage.ENCODE, after.encodeNanos() - before.encodeNanos(), inferred);
     long t = System.nanoTime();
-    final float[][] vectors = head.applyAll(embedded);
+    final float[][] vectors = head.applyAll(embedded.vectors());
     t = lap(Stage.HEAD, t, texts.size());
     // One snapshot per batch: a taxonomy change lands between batches, never inside one.
     final Taxonomy now = taxonomy.get();
     // Extraction costs about a millisecond: only where the taxonomy's novelty reads names.
-    final NameEvidence[] names = new NameEvidence[texts.size()];
+    final NameEvidence[] evidence = new NameEvidence[texts.size()];
     if (namer != null && now.readsNames()) {
-      for (int i = 0; i < names.length; i++) {
-        names[i] = namer.apply(texts.get(i));
+      int named = 0;
+      for (int i = 0; i < evidence.length; i++) {
+        evidence[i] = names.get(embedded.keys()[i]);
+        if (evidence[i] == null) {
+          evidence[i] = namer.apply(embedded.seen()[i]);
+          names.put(embedded.keys()[i], evidence[i]);
+          named++;
+        }
       }
-      t = lap(Stage.NAME, t, texts.size());
+      t = lap(Stage.NAME, t, named);
     }
-    final List<Classification> classified = now.classifyAll(vectors, topK, names);
+    final List<Classification> classified = now.classifyAll(vectors, topK, evidence);
     final List<Tagging> out = new ArrayList<>(vectors.length);
     for (int i = 0; i < vectors.length; i++) {
       out.add(new Tagging(classified.get(i), vectors[i], now.version()));

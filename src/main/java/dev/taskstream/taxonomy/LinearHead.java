@@ -1,14 +1,13 @@
 package dev.taskstream.taxonomy;
 
 import dev.taskstream.embedding.Digests;
+import dev.taskstream.vectors.Gemm;
 import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.ejml.data.FMatrixRMaj;
-import org.ejml.dense.row.CommonOps_FDRM;
 
 /**
  * A linear projection {@code y = normalize(W x)} trained to pull instructions of one task together.
@@ -24,9 +23,6 @@ public final class LinearHead implements TaskHead {
   private final float[] weights;
   private final String id;
 
-  /** {@code W} transposed ({@code in x out}), for a batch's projection as one GEMM. */
-  private final FMatrixRMaj weightsT;
-
   /**
    * @param in input dimension
    * @param out output dimension
@@ -41,8 +37,6 @@ public final class LinearHead implements TaskHead {
     this.out = out;
     this.weights = weights.clone();
     this.id = "linear-" + Digests.sha256Hex(toBytes()).substring(0, 16);
-    this.weightsT = new FMatrixRMaj(in, out);
-    CommonOps_FDRM.transpose(new FMatrixRMaj(out, in, true, this.weights), weightsT);
   }
 
   /**
@@ -71,8 +65,8 @@ public final class LinearHead implements TaskHead {
   }
 
   /**
-   * The batch as one matrix product ({@code X Wᵀ}, EJML's row-reordered GEMM), each row then
-   * normalised: the same vectors as {@link #apply} to float rounding.
+   * The batch as one matrix product ({@code X Wᵀ}, {@link Gemm}), each row then normalised: the
+   * same vectors as {@link #apply} to float rounding.
    */
   @Override
   public float[][] applyAll(final float[][] vectors) {
@@ -80,19 +74,18 @@ public final class LinearHead implements TaskHead {
     if (b == 0) {
       return new float[0][];
     }
-    final FMatrixRMaj x = new FMatrixRMaj(b, in);
+    final float[] x = new float[b * in];
     for (int i = 0; i < b; i++) {
       if (vectors[i].length != in) {
         throw new IllegalArgumentException(
             "head expects dimension " + in + ", got " + vectors[i].length);
       }
-      System.arraycopy(vectors[i], 0, x.data, i * in, in);
+      System.arraycopy(vectors[i], 0, x, i * in, in);
     }
-    final FMatrixRMaj y = new FMatrixRMaj(b, out);
-    CommonOps_FDRM.mult(x, weightsT, y);
+    final float[] y = Gemm.timesTransposed(x, b, weights, out, in);
     final float[][] result = new float[b][out];
     for (int i = 0; i < b; i++) {
-      System.arraycopy(y.data, i * out, result[i], 0, out);
+      System.arraycopy(y, i * out, result[i], 0, out);
       Vectors.normalizeInPlace(result[i]);
     }
     return result;

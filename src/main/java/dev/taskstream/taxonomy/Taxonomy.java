@@ -1,10 +1,9 @@
 package dev.taskstream.taxonomy;
 
+import dev.taskstream.vectors.Gemm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ejml.data.FMatrixRMaj;
-import org.ejml.dense.row.CommonOps_FDRM;
 
 /**
  * Task centroids in one row-major matrix, with what is needed to classify an instruction vector
@@ -19,11 +18,6 @@ public final class Taxonomy {
   private final int dimension;
   private final NoveltyModel novelty;
   private final TaskNames names;
-
-  /**
-   * The centroids as a {@code dimension x tasks} matrix, for a batch's similarities as one GEMM.
-   */
-  private final FMatrixRMaj centroidsT;
 
   /**
    * @param fingerprint what produced the vectors
@@ -60,9 +54,6 @@ public final class Taxonomy {
     this.centroids = centroids.clone();
     this.novelty = novelty;
     this.names = new TaskNames(this.tasks.stream().map(TaskEntry::key).toList());
-    this.centroidsT = new FMatrixRMaj(dimension, this.tasks.size());
-    CommonOps_FDRM.transpose(
-        new FMatrixRMaj(this.tasks.size(), dimension, true, this.centroids), centroidsT);
   }
 
   /**
@@ -124,8 +115,8 @@ public final class Taxonomy {
 
   /**
    * Classifies a batch of unit vectors: their similarities to every task as one matrix product
-   * (EJML's row-reordered GEMM, which the JIT vectorizes), then per vector the same top-k, margin
-   * and novelty as {@link #classify(float[], int, NameEvidence)}.
+   * ({@link Gemm}), then per vector the same top-k (a partial selection, no sort), margin and
+   * novelty as {@link #classify(float[], int, NameEvidence)}.
    *
    * @param vectors unit vectors of this taxonomy's dimension
    * @param k how many candidates to return
@@ -138,17 +129,16 @@ public final class Taxonomy {
     if (b == 0) {
       return List.of();
     }
-    final FMatrixRMaj batch = new FMatrixRMaj(b, dimension);
+    final float[] batch = new float[b * dimension];
     for (int i = 0; i < b; i++) {
       if (vectors[i].length != dimension) {
         throw new IllegalArgumentException(
             "vector has dimension " + vectors[i].length + ", taxonomy " + dimension);
       }
-      System.arraycopy(vectors[i], 0, batch.data, i * dimension, dimension);
+      System.arraycopy(vectors[i], 0, batch, i * dimension, dimension);
     }
     final int n = tasks.size();
-    final FMatrixRMaj sims = new FMatrixRMaj(b, n);
-    CommonOps_FDRM.mult(batch, centroidsT, sims);
+    final float[] sims = Gemm.timesTransposed(batch, b, centroids, n, dimension);
     final List<Classification> out = new ArrayList<>(b);
     final int keep = Math.max(2, Math.min(k, n));
     final int[] best = new int[keep];
@@ -157,7 +147,7 @@ public final class Taxonomy {
       java.util.Arrays.fill(bestSim, Double.NEGATIVE_INFINITY);
       final int row = i * n;
       for (int t = 0; t < n; t++) {
-        final double sim = sims.data[row + t];
+        final double sim = sims[row + t];
         if (sim > bestSim[keep - 1]) {
           insert(best, bestSim, t, sim);
         }

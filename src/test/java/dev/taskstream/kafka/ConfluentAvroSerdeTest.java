@@ -47,6 +47,21 @@ class ConfluentAvroSerdeTest {
   }
 
   @Test
+  void shouldWriteOneRecordToTwoTopicsWithEachTopicsIdAndTheSameBody() {
+    // Given one record written to two topics (the tagged and the routed one), then another
+    final InstructionEvent one = event("e1");
+    final byte[] first = serde.serializer().serialize("tagged", one);
+    final byte[] second = serde.serializer().serialize("routed", one);
+    final byte[] other = serde.serializer().serialize("routed", event("e2"));
+    // Then each read back is what was written, and the other record is not the first's bytes
+    assertThat(serde.deserializer().deserialize("tagged", first)).isEqualTo(one);
+    assertThat(serde.deserializer().deserialize("routed", second)).isEqualTo(one);
+    assertThat(serde.deserializer().deserialize("routed", other)).isEqualTo(event("e2"));
+    assertThat(java.util.Arrays.copyOfRange(second, 5, second.length))
+        .isEqualTo(java.util.Arrays.copyOfRange(first, 5, first.length));
+  }
+
+  @Test
   void shouldFrameRecordsWithMagicByteAndSchemaIdAndReadThemBack() {
     // When an event is written
     final byte[] bytes = serde.serializer().serialize("instructions", event("e1"));

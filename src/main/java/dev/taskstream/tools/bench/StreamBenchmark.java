@@ -57,6 +57,9 @@ public final class StreamBenchmark {
    * @param cachedRate events/s of a second backlog pass over the same events with every text in the
    *     embedding cache (the encoder out of the way), or 0 without {@code --cached}
    * @param cachedStagesUs that pass's stages, or null
+   * @param namedShare share of the backlog run's instructions the extractor ran for (the rest had a
+   *     cached name, or the taxonomy reads no names)
+   * @param cachedNamedShare the same for the cached pass
    */
   public record Result(
       double bareBefore,
@@ -70,7 +73,9 @@ public final class StreamBenchmark {
       double heapPeakMb,
       Map<String, Double> stagesUs,
       double cachedRate,
-      Map<String, Double> cachedStagesUs) {
+      Map<String, Double> cachedStagesUs,
+      double namedShare,
+      double cachedNamedShare) {
 
     /**
      * @param stages a run's stages
@@ -92,6 +97,7 @@ public final class StreamBenchmark {
   private Map<String, String> kafkaProperties = Map.of();
   private final boolean core;
   private boolean cached;
+  private Path routes;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final AtomicLong heapPeak = new AtomicLong();
 
@@ -132,6 +138,15 @@ public final class StreamBenchmark {
   }
 
   /**
+   * @param file a routes file for the service under test, or null for per-task topics
+   * @return this benchmark
+   */
+  public StreamBenchmark withRoutes(final Path file) {
+    routes = file;
+    return this;
+  }
+
+  /**
    * @param properties Kafka Streams properties for the service under test (commit interval, …)
    * @return this benchmark
    */
@@ -157,13 +172,16 @@ public final class StreamBenchmark {
       final AppConfig config =
           base.withEmbedder(cached ? embedder.withCacheSize(texts.size() + 1_024) : embedder)
               .withBatch(new BatchSettings(batch, 64 * batch, Duration.ofMillis(100)))
-              .withKafkaProperties(kafkaProperties);
+              .withKafkaProperties(kafkaProperties)
+              .withRoutes(routes);
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       final List<byte[]> events = serialize(registry, config.topics().input());
       final double rate;
       final double[] latencies;
       final Map<String, Double> stages;
       double cachedRate = 0;
+      final double namedShare;
+      double cachedNamed = 0;
       Map<String, Double> cachedStages = null;
       try (StreamService service = StreamService.start(config);
           KafkaConsumer<byte[], byte[]> routed = routedConsumer(broker.bootstrapServers())) {
@@ -174,13 +192,17 @@ public final class StreamBenchmark {
         final long t0 = System.nanoTime();
         pass(broker, routed, config, events, 0);
         rate = events.size() / ((System.nanoTime() - t0) / 1e9);
-        stages = micros(service.stages().snapshot());
+        final Map<Stage, StageTimes.Summary> first = service.stages().snapshot();
+        stages = micros(first);
+        namedShare = namedShare(first);
         if (cached) {
           service.stages().reset();
           final long t1 = System.nanoTime();
           pass(broker, routed, config, events, 0);
           cachedRate = events.size() / ((System.nanoTime() - t1) / 1e9);
-          cachedStages = micros(service.stages().snapshot());
+          final Map<Stage, StageTimes.Summary> second = service.stages().snapshot();
+          cachedStages = micros(second);
+          cachedNamed = namedShare(second);
         }
         latencies = pass(broker, routed, config, events.subList(0, events.size() / 2), rate / 2);
         System.err.println("stream: " + service.engine().stats());
@@ -199,8 +221,16 @@ public final class StreamBenchmark {
           heapPeak.get() / 1e6,
           stages,
           cachedRate,
-          cachedStages);
+          cachedStages,
+          namedShare,
+          cachedNamed);
     }
+  }
+
+  private static double namedShare(final Map<Stage, StageTimes.Summary> stages) {
+    final StageTimes.Summary all = stages.get(Stage.LOOKUP);
+    final StageTimes.Summary named = stages.get(Stage.NAME);
+    return all == null || named == null ? 0 : (double) named.items() / all.items();
   }
 
   private static Map<String, Double> micros(final Map<Stage, StageTimes.Summary> stages) {

@@ -38,7 +38,7 @@ final class ServiceChild implements AutoCloseable {
     return new ServiceChild(
         ChildJvm.start(
             "dev.taskstream.cli.Main",
-            List.of("-Xmx" + heap),
+            List.of("-Xmx" + heap, "--add-modules=jdk.incubator.vector"),
             List.of("run", "--config", config.toString()),
             log),
         port,
