@@ -36,12 +36,14 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Mixin EmbedderOptions embedder;
 
+  @Mixin ShippedHeadOption headOption;
+
   @Override
   public Integer call() throws Exception {
     final List<ObjectNode> records = read(in);
     final List<String> texts = records.stream().map(r -> r.path(textField(r)).asText()).toList();
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
-      final float[][] vectors = Progress.embedAll(engine, texts);
+      final float[][] vectors = headOption.load(engine).applyAll(Progress.embedAll(engine, texts));
       if (out.toString().endsWith(".npy")) {
         try (OutputStream o = Files.newOutputStream(out)) {
           Npy.write(vectors, engine.dimension(), o);

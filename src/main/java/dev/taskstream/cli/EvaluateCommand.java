@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
   boolean json;
 
   @Mixin EmbedderOptions embedder;
-  @Mixin HeadOption headOption;
+  @Mixin ShippedHeadOption headOption;
 
   @Override
   public Integer call() throws Exception {
@@ -56,11 +56,11 @@ final class EvaluateCommand implements Callable<Integer> {
     for (final String file : data) {
       sets.add(EvalData.load(file));
     }
-    final TaskHead head = headOption.load();
     final List<EvalReport> reports = new ArrayList<>();
     final List<EvalReport> withHead = new ArrayList<>();
     final long start = System.nanoTime();
     try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
+      final TaskHead head = headOption.load(engine);
       final Map<String, float[]> frozen = new HashMap<>();
       final Function<List<String>, float[][]> embed =
           texts -> {
