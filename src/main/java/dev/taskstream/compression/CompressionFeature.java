@@ -6,7 +6,6 @@ import dev.taskstream.http.Endpoint;
 import dev.taskstream.http.Fanout;
 import dev.taskstream.http.JsonApi;
 import dev.taskstream.http.QueryParams;
-import dev.taskstream.kafka.AvroBinarySerde;
 import dev.taskstream.kafka.TopicSpec;
 import dev.taskstream.stream.CoreTopology;
 import dev.taskstream.stream.TaggedStreamFeature;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
 import org.apache.avro.Schema;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -91,19 +89,8 @@ public final class CompressionFeature implements TaggedStreamFeature {
    */
   @Override
   public void addAfter(final Topology topology, final CoreTopology core) {
-    final Serde<TaggedInstruction> candidates =
-        AvroBinarySerde.of(TaggedInstruction.getClassSchema());
-    topology.addSink(
-        TO_CANDIDATES,
-        settings.candidatesTopic(),
-        Serdes.String().serializer(),
-        (topic, record) -> candidates.serializer().serialize(topic, (TaggedInstruction) record),
-        core.batchNode());
-    topology.addSource(
-        "compression-candidates",
-        Serdes.String().deserializer(),
-        candidates.deserializer(),
-        settings.candidatesTopic());
+    core.throughTopic(
+        topology, taps().get(0), settings.candidatesTopic(), "compression-candidates");
     topology.addProcessor(
         "compress",
         () -> new CompressionProcessor(settings, includeEmbedding, d -> count(d.label())),

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import dev.taskstream.avro.DiscoveryCluster;
 import dev.taskstream.avro.EmergingTask;
-import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.http.BadRequestException;
 import dev.taskstream.http.Endpoint;
 import dev.taskstream.http.Fanout;
@@ -29,7 +28,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -112,19 +110,7 @@ public final class DiscoveryFeature implements TaggedStreamFeature {
    */
   @Override
   public void addAfter(final Topology topology, final CoreTopology core) {
-    final Serde<TaggedInstruction> candidates =
-        AvroBinarySerde.of(TaggedInstruction.getClassSchema());
-    topology.addSink(
-        TO_CANDIDATES,
-        settings.candidatesTopic(),
-        Serdes.String().serializer(),
-        (topic, record) -> candidates.serializer().serialize(topic, (TaggedInstruction) record),
-        core.batchNode());
-    topology.addSource(
-        "discovery-candidates",
-        Serdes.String().deserializer(),
-        candidates.deserializer(),
-        settings.candidatesTopic());
+    core.throughTopic(topology, taps().get(0), settings.candidatesTopic(), "discovery-candidates");
     topology.addProcessor(
         "discover",
         () ->
