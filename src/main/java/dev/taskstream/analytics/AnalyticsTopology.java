@@ -6,6 +6,7 @@ import dev.taskstream.avro.TaskAccumulator;
 import dev.taskstream.avro.TaskWindowStats;
 import dev.taskstream.avro.WindowHistory;
 import dev.taskstream.kafka.AvroBinarySerde;
+import dev.taskstream.taxonomy.Novelty;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,6 +45,7 @@ public final class AnalyticsTopology {
   private final Deserializer<TaggedInstruction> taggedDeserializer;
   private final Serializer<SpecificRecord> outputSerializer;
   private final Function<String, float[]> centroid;
+  private final Novelty novelty;
 
   /**
    * @param settings windows, drift, topics
@@ -57,6 +59,7 @@ public final class AnalyticsTopology {
       final Serializer<SpecificRecord> outputSerializer,
       final Function<String, float[]> centroid) {
     this.settings = settings;
+    this.novelty = settings.novelty();
     this.taggedDeserializer = taggedDeserializer;
     this.outputSerializer = outputSerializer;
     this.centroid = centroid;
@@ -77,7 +80,7 @@ public final class AnalyticsTopology {
     final KGroupedStream<String, TaskAccumulator> byTask =
         tagged
             .map(
-                (id, t) -> KeyValue.pair(t.getTaskKey(), Accumulators.one(t, settings.novelty())),
+                (id, t) -> KeyValue.pair(t.getTaskKey(), Accumulators.one(t, novelty)),
                 Named.as("analytics-by-task"))
             .repartition(
                 Repartitioned.with(Serdes.String(), acc)
@@ -150,7 +153,7 @@ public final class AnalyticsTopology {
             Serdes.String(),
             AvroBinarySerde.<TaggedInstruction>of(TaggedInstruction.getClassSchema())));
     tagged
-        .filter((id, t) -> settings.novelty().isNovel(t.getNovelty()), Named.as("novel-only"))
+        .filter((id, t) -> novelty.isNovel(t.getNovelty()), Named.as("novel-only"))
         .process(
             () -> new RecentNovelProcessor(settings.recentNovel()),
             Named.as("recent-novel"),

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class NewTaskGate implements Predicate<Cluster> {
   private final Supplier<Taxonomy> taxonomy;
-  private final double noveltyThreshold;
+  private final Novelty novelty;
   private final boolean checkNames;
   private final boolean checkCentroid;
   private Taxonomy indexed;
@@ -48,15 +48,14 @@ public final class NewTaskGate implements Predicate<Cluster> {
       final boolean checkNames) {
     this.checkCentroid = checkCentroid;
     this.taxonomy = taxonomy;
-    this.noveltyThreshold = noveltyThreshold;
+    this.novelty = new Novelty(noveltyThreshold);
     this.checkNames = checkNames;
   }
 
   @Override
   public boolean test(final Cluster c) {
     final Taxonomy t = taxonomy.get();
-    if (checkCentroid
-        && !new Novelty(noveltyThreshold).isNovel(t.classify(c.centroid(), 2).novelty())) {
+    if (checkCentroid && !novelty.isNovel(t.classify(c.centroid(), 2).novelty())) {
       return false;
     }
     return !checkNames || c.proposedKey() == null || !knownPairs(t).contains(c.proposedKey());

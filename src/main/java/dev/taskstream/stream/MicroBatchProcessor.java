@@ -4,6 +4,7 @@ import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskScore;
 import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.Novelty;
 import dev.taskstream.taxonomy.TaskMatch;
 import dev.taskstream.vectors.Vectors;
 import java.time.Duration;
@@ -55,6 +56,7 @@ final class MicroBatchProcessor
   private final LongSupplier wallClock;
   private final StreamObserver observer;
   private final List<Tap> taps;
+  private final Novelty novelty;
 
   MicroBatchProcessor(
       final Tagger tagger,
@@ -65,6 +67,7 @@ final class MicroBatchProcessor
       final List<Tap> taps) {
     this.wallClock = wallClock;
     this.taps = List.copyOf(taps);
+    this.novelty = settings.novelty();
     this.observer = observer;
     this.tagger = tagger;
     this.settings = settings;
@@ -239,7 +242,7 @@ final class MicroBatchProcessor
     // Every output record is built before the first is forwarded, so an event that cannot become
     // a record (its time, say) fails before any of its outputs exist, and is dead-lettered whole.
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
-    final boolean novel = settings.novelty().isNovel(c.novelty());
+    final boolean novel = novelty.isNovel(c.novelty());
     final boolean tapped =
         t.vector() != null && taps.stream().anyMatch(tap -> novel || !tap.novelOnly());
     final TaggedInstruction candidate =

@@ -1,6 +1,7 @@
 package dev.taskstream.stream;
 
 import dev.taskstream.avro.TaggedInstruction;
+import dev.taskstream.taxonomy.Novelty;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.RecordContext;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
@@ -12,9 +13,11 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
 final class TaskTopics implements TopicNameExtractor<String, SpecificRecord> {
   private final StreamSettings settings;
   private final RouteTable routes;
+  private final Novelty novelty;
 
   TaskTopics(final StreamSettings settings, final RouteTable routes) {
     this.settings = settings;
+    this.novelty = settings.novelty();
     this.routes = routes;
   }
 
@@ -22,7 +25,7 @@ final class TaskTopics implements TopicNameExtractor<String, SpecificRecord> {
   public String extract(
       final String key, final SpecificRecord value, final RecordContext recordContext) {
     final TaggedInstruction tagged = (TaggedInstruction) value;
-    if (settings.novelty().isNovel(tagged.getNovelty())) {
+    if (novelty.isNovel(tagged.getNovelty())) {
       return settings.novelTopic();
     }
     return routes.topicFor(tagged.getTaskKey());

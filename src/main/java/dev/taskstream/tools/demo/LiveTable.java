@@ -37,7 +37,7 @@ final class LiveTable implements AutoCloseable {
   private final Deserializer<DeadLetter> dead;
   private final String taggedTopic;
   private final String deadTopic;
-  private final double noveltyThreshold;
+  private final Novelty novelty;
   private final Map<String, Row> rows = new HashMap<>();
   private final Map<String, Long> deadByStage = new HashMap<>();
   private long taggedCount;
@@ -63,7 +63,7 @@ final class LiveTable implements AutoCloseable {
     this.dead = dead;
     this.taggedTopic = taggedTopic;
     this.deadTopic = deadTopic;
-    this.noveltyThreshold = noveltyThreshold;
+    this.novelty = new Novelty(noveltyThreshold);
   }
 
   /** Reads whatever arrived within the timeout. */
@@ -84,7 +84,7 @@ final class LiveTable implements AutoCloseable {
     row.similarity += t.getSimilarity();
     row.name = t.getTaskName();
     taggedCount++;
-    if (new Novelty(noveltyThreshold).isNovel(t.getNovelty())) {
+    if (novelty.isNovel(t.getNovelty())) {
       row.novel++;
       novelCount++;
     }
