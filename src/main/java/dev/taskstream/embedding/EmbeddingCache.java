@@ -8,34 +8,44 @@ import java.util.concurrent.atomic.AtomicLong;
  * An LRU of vectors keyed by a digest of the text the model sees: chat logs repeat themselves, and
  * a hit skips tokenisation and inference entirely. Keys are digests, not texts, so the cache's
  * memory is bounded by its capacity alone (10,000 entries of 100,000-character prompts would
- * otherwise hold 2 GB of text). Thread-safe; a capacity of 0 disables it.
+ * otherwise hold 2 GB of text). Anything else derived from the text the model sees (the extractor's
+ * name) is cached under the same key ({@link EmbeddingEngine.Embedded#keys()}). Thread-safe; a
+ * capacity of 0 disables it.
+ *
+ * @param <V> what is cached: a vector, or what else a text's key stands for
  */
-final class EmbeddingCache {
+public final class EmbeddingCache<V> {
   private final int capacity;
-  private final Map<String, float[]> entries;
+  private final Map<String, V> entries;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
-  EmbeddingCache(final int capacity) {
+  /**
+   * @param capacity entries kept, least recently used evicted first; 0 for none
+   */
+  public EmbeddingCache(final int capacity) {
     this.capacity = capacity;
     this.entries =
         new LinkedHashMap<>(16, 0.75f, true) {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(final Map.Entry<String, float[]> eldest) {
+          protected boolean removeEldestEntry(final Map.Entry<String, V> eldest) {
             return size() > EmbeddingCache.this.capacity;
           }
         };
   }
 
-  /** Returns the cached vector or {@code null}, counting a hit or a miss. */
-  float[] get(final String text) {
+  /**
+   * @param text the key
+   * @return the cached value or {@code null}, counting a hit or a miss
+   */
+  public V get(final String text) {
     if (capacity == 0) {
       misses.incrementAndGet();
       return null;
     }
-    final float[] found;
+    final V found;
     synchronized (entries) {
       found = entries.get(text);
     }
@@ -43,7 +53,11 @@ final class EmbeddingCache {
     return found;
   }
 
-  void put(final String text, final float[] vector) {
+  /**
+   * @param text the key
+   * @param vector the value
+   */
+  public void put(final String text, final V vector) {
     if (capacity == 0) {
       return;
     }

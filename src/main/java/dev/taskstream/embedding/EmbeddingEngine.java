@@ -22,7 +22,7 @@ public final class EmbeddingEngine implements AutoCloseable {
   private final EmbedderConfig config;
   private final OnnxEncoder encoder;
   private final PromptedTokenizer tokenizer;
-  private final EmbeddingCache cache;
+  private final EmbeddingCache<float[]> cache;
   private final Pooling pooling;
   private final EmbedderFingerprint fingerprint;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -43,7 +43,7 @@ public final class EmbeddingEngine implements AutoCloseable {
       throw e;
     }
     this.pooling = config.pooling() == null ? model.pooling() : config.pooling();
-    this.cache = new EmbeddingCache(config.cacheSize());
+    this.cache = new EmbeddingCache<>(config.cacheSize());
     this.fingerprint =
         new EmbedderFingerprint(
             model.name(),

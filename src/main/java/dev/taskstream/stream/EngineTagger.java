@@ -1,6 +1,7 @@
 package dev.taskstream.stream;
 
 import dev.taskstream.embedding.EmbedderStats;
+import dev.taskstream.embedding.EmbeddingCache;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.NameEvidence;
@@ -9,7 +10,6 @@ import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -21,7 +21,7 @@ public final class EngineTagger implements Tagger {
   private final int topK;
   private final Function<String, NameEvidence> namer;
   private final StreamObserver observer;
-  private final Map<String, NameEvidence> names;
+  private final EmbeddingCache<NameEvidence> names;
 
   /**
    * @param engine the embedder (owned by the caller, closed after the stream)
@@ -84,17 +84,7 @@ public final class EngineTagger implements Tagger {
     this.observer = observer;
     // Names keyed as the vectors are: by the text the model saw, which is also what the extractor
     // reads, so a repeated instruction is named once.
-    final int capacity = Math.max(1, engine.config().cacheSize());
-    this.names =
-        java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-              private static final long serialVersionUID = 1L;
-
-              @Override
-              protected boolean removeEldestEntry(final Map.Entry<String, NameEvidence> e) {
-                return size() > capacity;
-              }
-            });
+    this.names = new EmbeddingCache<>(engine.config().cacheSize());
     this.engine = engine;
     this.head = head;
     this.taxonomy = taxonomy;

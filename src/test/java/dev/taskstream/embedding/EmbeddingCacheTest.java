@@ -8,7 +8,7 @@ class EmbeddingCacheTest {
   @Test
   void shouldEvictTheLeastRecentlyUsedEntry() {
     // Given a cache of 2 holding a and b, with a used last
-    final EmbeddingCache cache = new EmbeddingCache(2);
+    final EmbeddingCache<float[]> cache = new EmbeddingCache<>(2);
     cache.put("a", new float[] {1});
     cache.put("b", new float[] {2});
     cache.get("a");
@@ -22,7 +22,7 @@ class EmbeddingCacheTest {
 
   @Test
   void shouldCountHitsAndMisses() {
-    final EmbeddingCache cache = new EmbeddingCache(4);
+    final EmbeddingCache<float[]> cache = new EmbeddingCache<>(4);
     cache.put("a", new float[] {1});
     cache.get("a");
     cache.get("a");
@@ -33,7 +33,7 @@ class EmbeddingCacheTest {
 
   @Test
   void shouldStoreNothingWhenDisabled() {
-    final EmbeddingCache cache = new EmbeddingCache(0);
+    final EmbeddingCache<float[]> cache = new EmbeddingCache<>(0);
     cache.put("a", new float[] {1});
     assertThat(cache.get("a")).isNull();
     assertThat(cache.misses()).isEqualTo(1);
