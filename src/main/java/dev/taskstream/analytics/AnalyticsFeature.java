@@ -24,19 +24,19 @@ import org.apache.kafka.streams.StreamsBuilder;
  * /api/stats}, {@code /api/drift} and {@code /api/novel}.
  */
 public final class AnalyticsFeature implements TaggedStreamFeature {
-  /** The feature's paths, answered "disabled" when the service runs without it. */
-  public static final List<String> PATHS =
-      List.of(
-          AnalyticsEndpoints.TASKS,
-          AnalyticsEndpoints.STATS,
-          AnalyticsEndpoints.DRIFT,
-          AnalyticsEndpoints.NOVEL);
+  private static final String DISABLED = "analytics are disabled in this service's config";
 
-  /** Those of its paths that serve prompt text. */
-  public static final List<String> PROMPT_PATHS = List.of(AnalyticsEndpoints.NOVEL);
-
-  /** Why those paths answer 400 when the feature is off. */
-  public static final String DISABLED = "analytics are disabled in this service's config";
+  /**
+   * @return the feature's paths as a service without it answers them: 400 saying so, after the same
+   *     access checks
+   */
+  public static List<Endpoint> disabled() {
+    return List.of(
+        Endpoint.disabled(AnalyticsEndpoints.TASKS, Endpoint.Access.READ, DISABLED),
+        Endpoint.disabled(AnalyticsEndpoints.STATS, Endpoint.Access.READ, DISABLED),
+        Endpoint.disabled(AnalyticsEndpoints.DRIFT, Endpoint.Access.READ, DISABLED),
+        Endpoint.disabled(AnalyticsEndpoints.NOVEL, Endpoint.Access.PROMPTS, DISABLED));
+  }
 
   private final AnalyticsSettings settings;
   private final Deserializer<TaggedInstruction> tagged;

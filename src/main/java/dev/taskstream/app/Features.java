@@ -103,36 +103,19 @@ public final class Features {
 
   /**
    * @param config the service's config
-   * @param features the enabled features
    * @return a 400 with the reason for every path of a feature this service runs without
    */
-  public static List<Endpoint> disabled(
-      final AppConfig config, final List<TaggedStreamFeature> features) {
+  public static List<Endpoint> disabled(final AppConfig config) {
     final List<Endpoint> out = new ArrayList<>();
     if (config.analytics() == null) {
-      AnalyticsFeature.PATHS.forEach(
-          p ->
-              out.add(
-                  Endpoint.disabled(
-                      p,
-                      AnalyticsFeature.PROMPT_PATHS.contains(p)
-                          ? Endpoint.Access.PROMPTS
-                          : Endpoint.Access.READ,
-                      AnalyticsFeature.DISABLED)));
+      out.addAll(AnalyticsFeature.disabled());
     }
     if (config.compression() == null) {
-      out.add(
-          Endpoint.disabled(
-              CompressionFeature.PATH, Endpoint.Access.READ, CompressionFeature.DISABLED));
+      out.addAll(CompressionFeature.disabled());
     }
     if (config.discovery() == null) {
-      out.add(
-          Endpoint.disabled(
-              DiscoveryFeature.PATH, Endpoint.Access.PROMPTS, DiscoveryFeature.DISABLED));
-    }
-    if (config.discovery() == null) {
-      LiveTaxonomyFeature.PATHS.forEach(
-          p -> out.add(Endpoint.disabled(p, Endpoint.Access.CHANGE, LiveTaxonomyFeature.DISABLED)));
+      out.addAll(DiscoveryFeature.disabled());
+      out.addAll(LiveTaxonomyFeature.disabled());
     }
     return out;
   }

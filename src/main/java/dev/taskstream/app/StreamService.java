@@ -230,7 +230,7 @@ public final class StreamService implements AutoCloseable {
                     json)
                 .all());
     features.forEach(f -> out.addAll(f.endpoints(streams, json)));
-    out.addAll(Features.disabled(config, features));
+    out.addAll(Features.disabled(config));
     return out;
   }
 

@@ -32,11 +32,16 @@ import org.apache.kafka.streams.state.Stores;
  * /api/compression} reports kept and seen per task.
  */
 public final class CompressionFeature implements TaggedStreamFeature {
-  /** The feature's path. */
-  public static final String PATH = "/api/compression";
+  private static final String PATH = "/api/compression";
 
-  /** Why the path answers 400 when the feature is off. */
-  public static final String DISABLED = "compression is disabled in this service's config";
+  /**
+   * @return the feature's path as a service without it answers it: 400 saying so
+   */
+  public static List<Endpoint> disabled() {
+    return List.of(
+        Endpoint.disabled(
+            PATH, Endpoint.Access.READ, "compression is disabled in this service's config"));
+  }
 
   static final String TO_CANDIDATES = "compression-candidates-sink";
 

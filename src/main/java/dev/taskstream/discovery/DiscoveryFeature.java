@@ -39,11 +39,17 @@ import org.apache.kafka.streams.state.Stores;
  * emerging-task events. {@code /api/emerging} lists the clusters across instances.
  */
 public final class DiscoveryFeature implements TaggedStreamFeature {
-  /** The feature's path. */
-  public static final String PATH = "/api/emerging";
+  private static final String PATH = "/api/emerging";
 
-  /** Why the path answers 400 when the feature is off. */
-  public static final String DISABLED = "discovery is disabled in this service's config";
+  /**
+   * @return the feature's path as a service without it answers it: 400 saying so, after the same
+   *     access checks
+   */
+  public static List<Endpoint> disabled() {
+    return List.of(
+        Endpoint.disabled(
+            PATH, Endpoint.Access.PROMPTS, "discovery is disabled in this service's config"));
+  }
 
   static final String TO_CANDIDATES = "discovery-candidates-sink";
 

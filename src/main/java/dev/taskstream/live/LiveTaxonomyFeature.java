@@ -32,17 +32,19 @@ import org.apache.kafka.streams.state.Stores;
  * /api/taxonomy/promote} and {@code /remove}, token required). Owns the publisher's producer.
  */
 public final class LiveTaxonomyFeature implements TaggedStreamFeature {
-  /** Promote an emerging cluster to a task. */
-  public static final String PROMOTE = "/api/taxonomy/promote";
+  private static final String PROMOTE = "/api/taxonomy/promote";
+  private static final String REMOVE = "/api/taxonomy/remove";
 
-  /** Remove a task. */
-  public static final String REMOVE = "/api/taxonomy/remove";
-
-  /** The feature's paths (both POST). */
-  public static final List<String> PATHS = List.of(PROMOTE, REMOVE);
-
-  /** Why those paths answer 400 when the feature is off. */
-  public static final String DISABLED = "the taxonomy topic is disabled in this service's config";
+  /**
+   * @return the feature's paths as a service (or an instance) without a publisher answers them: 400
+   *     saying so, after the same access checks
+   */
+  public static List<Endpoint> disabled() {
+    final String reason = "the taxonomy topic is disabled in this service's config";
+    return List.of(
+        Endpoint.disabled(PROMOTE, Endpoint.Access.CHANGE, reason),
+        Endpoint.disabled(REMOVE, Endpoint.Access.CHANGE, reason));
+  }
 
   private static final Duration APPLY_WAIT = Duration.ofSeconds(15);
 
@@ -129,9 +131,7 @@ public final class LiveTaxonomyFeature implements TaggedStreamFeature {
   @Override
   public List<Endpoint> endpoints(final KafkaStreams streams, final JsonApi api) {
     if (publisher == null) {
-      return PATHS.stream()
-          .map(p -> Endpoint.disabled(p, Endpoint.Access.CHANGE, DISABLED))
-          .toList();
+      return disabled();
     }
     return List.of(
         Endpoint.post(PROMOTE, ex -> promote(ex, api)),

@@ -59,7 +59,7 @@ class ApiServerTest {
                 .all());
     final AppConfig config =
         AppConfig.forCluster("k:9092", "http://r", java.nio.file.Path.of("state")).core();
-    endpoints.addAll(Features.disabled(config, List.of()));
+    endpoints.addAll(Features.disabled(config));
     server.serve(endpoints);
     base = URI.create("http://127.0.0.1:" + server.port());
   }
