@@ -213,8 +213,46 @@ final class MicroBatchProcessor
     for (final TaskMatch m : c.top()) {
       alternatives.add(new TaskScore(m.task().key(), m.similarity()));
     }
-    // Every field is set: a plain instance and setters, not the builder (whose build() copies
-    // each field's default first, a measurable share of this stage).
+    final List<Float> embedding = t.vector() == null ? null : Vectors.toList(t.vector());
+    final TaggedInstruction tagged =
+        tagged(e, t, alternatives, now, settings.includeEmbedding() ? embedding : null);
+    final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
+    // Every output record is built before the first is forwarded, so an event that cannot become
+    // a record (its time, say) fails before any of its outputs exist, and is dead-lettered whole.
+    final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
+    final boolean novel = novelty.isNovel(c.novelty());
+    final boolean tapped =
+        t.vector() != null && taps.stream().anyMatch(tap -> novel || !tap.novelOnly());
+    final TaggedInstruction candidate =
+        !tapped || tagged.getEmbedding() != null
+            ? tagged
+            : tagged(e, t, alternatives, now, embedding);
+    context.forward(out, TO_TAGGED);
+    context.forward(out, TO_ROUTED);
+    observer.onTagged(tagged.getTaskKey(), c.novelty(), novel);
+    if (!tapped) {
+      return;
+    }
+    for (final Tap tap : taps) {
+      if (novel || !tap.novelOnly()) {
+        context.forward(
+            new Record<String, SpecificRecord>(tap.key().apply(candidate), candidate, timestamp),
+            tap.child());
+      }
+    }
+  }
+
+  /**
+   * Every field is set: a plain instance and setters, not the builder (whose {@code build()} copies
+   * each field's default first, a measurable share of the produce stage).
+   */
+  private TaggedInstruction tagged(
+      final InstructionEvent e,
+      final Tagger.Tagging t,
+      final List<TaskScore> alternatives,
+      final long now,
+      final List<Float> embedding) {
+    final Classification c = t.classification();
     final TaggedInstruction tagged = new TaggedInstruction();
     tagged.setId(e.getId());
     tagged.setText(e.getText());
@@ -236,31 +274,7 @@ final class MicroBatchProcessor
         t.taxonomyVersion() == null ? settings.taxonomyVersion() : t.taxonomyVersion());
     tagged.setModelFingerprint(settings.modelFingerprint());
     tagged.setProcessedAt(Instant.ofEpochMilli(now));
-    tagged.setEmbedding(
-        settings.includeEmbedding() && t.vector() != null ? Vectors.toList(t.vector()) : null);
-    final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
-    // Every output record is built before the first is forwarded, so an event that cannot become
-    // a record (its time, say) fails before any of its outputs exist, and is dead-lettered whole.
-    final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
-    final boolean novel = novelty.isNovel(c.novelty());
-    final boolean tapped =
-        t.vector() != null && taps.stream().anyMatch(tap -> novel || !tap.novelOnly());
-    final TaggedInstruction candidate =
-        !tapped || tagged.getEmbedding() != null
-            ? tagged
-            : TaggedInstruction.newBuilder(tagged).setEmbedding(Vectors.toList(t.vector())).build();
-    context.forward(out, TO_TAGGED);
-    context.forward(out, TO_ROUTED);
-    observer.onTagged(tagged.getTaskKey(), c.novelty(), novel);
-    if (!tapped) {
-      return;
-    }
-    for (final Tap tap : taps) {
-      if (novel || !tap.novelOnly()) {
-        context.forward(
-            new Record<String, SpecificRecord>(tap.key().apply(candidate), candidate, timestamp),
-            tap.child());
-      }
-    }
+    tagged.setEmbedding(embedding);
+    return tagged;
   }
 }

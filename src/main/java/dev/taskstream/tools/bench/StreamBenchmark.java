@@ -176,34 +176,19 @@ public final class StreamBenchmark {
               .withRoutes(routes);
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
       final List<byte[]> events = serialize(registry, config.topics().input());
-      final double rate;
+      final Backlog usual;
+      Backlog warm = null;
       final double[] latencies;
-      final Map<String, Double> stages;
-      double cachedRate = 0;
-      final double namedShare;
-      double cachedNamed = 0;
-      Map<String, Double> cachedStages = null;
       try (StreamService service = StreamService.start(config);
           KafkaConsumer<byte[], byte[]> routed = routedConsumer(broker.bootstrapServers())) {
         // Warm-up: JIT, ORT arenas and the consumer group, outside the timings. Texts of their
         // own, so that the timed pass finds none of its texts in the cache.
         pass(broker, routed, config, warmUp(registry, config.topics().input()), 0);
-        service.stages().reset();
-        final long t0 = System.nanoTime();
-        pass(broker, routed, config, events, 0);
-        rate = events.size() / ((System.nanoTime() - t0) / 1e9);
-        final Map<Stage, StageTimes.Summary> first = service.stages().snapshot();
-        stages = micros(first);
-        namedShare = namedShare(first);
+        usual = backlog(service, broker, routed, config, events);
         if (cached) {
-          service.stages().reset();
-          final long t1 = System.nanoTime();
-          pass(broker, routed, config, events, 0);
-          cachedRate = events.size() / ((System.nanoTime() - t1) / 1e9);
-          final Map<Stage, StageTimes.Summary> second = service.stages().snapshot();
-          cachedStages = micros(second);
-          cachedNamed = namedShare(second);
+          warm = backlog(service, broker, routed, config, events);
         }
+        final double rate = usual.rate();
         latencies = pass(broker, routed, config, events.subList(0, events.size() / 2), rate / 2);
         System.err.println("stream: " + service.engine().stats());
       }
@@ -212,19 +197,37 @@ public final class StreamBenchmark {
       return new Result(
           before,
           after,
-          rate,
-          rate / ((before + after) / 2),
+          usual.rate(),
+          usual.rate() / ((before + after) / 2),
           Timings.median(latencies),
           Timings.percentile(latencies, 99),
-          rate / 2,
+          usual.rate() / 2,
           memory.getHeapMemoryUsage().getMax() / 1e6,
           heapPeak.get() / 1e6,
-          stages,
-          cachedRate,
-          cachedStages,
-          namedShare,
-          cachedNamed);
+          usual.stagesUs(),
+          warm == null ? 0 : warm.rate(),
+          warm == null ? null : warm.stagesUs(),
+          usual.namedShare(),
+          warm == null ? 0 : warm.namedShare());
     }
+  }
+
+  /** One timed backlog pass: its rate and the stage times it alone produced. */
+  private record Backlog(double rate, Map<String, Double> stagesUs, double namedShare) {}
+
+  private Backlog backlog(
+      final StreamService service,
+      final EmbeddedBroker broker,
+      final KafkaConsumer<byte[], byte[]> routed,
+      final AppConfig config,
+      final List<byte[]> events)
+      throws InterruptedException {
+    service.stages().reset();
+    final long t0 = System.nanoTime();
+    pass(broker, routed, config, events, 0);
+    final double rate = events.size() / ((System.nanoTime() - t0) / 1e9);
+    final Map<Stage, StageTimes.Summary> stages = service.stages().snapshot();
+    return new Backlog(rate, micros(stages), namedShare(stages));
   }
 
   private static double namedShare(final Map<Stage, StageTimes.Summary> stages) {
