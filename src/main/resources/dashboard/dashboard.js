@@ -173,9 +173,11 @@ function drawEmerging(items) {
   const body = document.querySelector('#emerging tbody');
   body.replaceChildren(...items.map(c => {
     const tr = document.createElement('tr');
-    const proposed = (c.proposedKey || '?') + (c.promotedAs ? ' → promoted as ' + c.promotedAs : '');
+    const proposed = c.knownTask
+      ? 'known task ' + c.knownTask + ', new phrasing'
+      : (c.proposedKey || '?') + (c.promotedAs ? ' → promoted as ' + c.promotedAs : '');
     const nearest = c.nearestTasks.map(n => n.task + ' ' + n.similarity.toFixed(2)).join(', ');
-    for (const [text, cls] of [[c.id], [proposed], [String(c.size)], [c.cohesion.toFixed(2)],
+    for (const [text, cls] of [[c.id], [proposed], [c.size + (c.distinctSupport ? ' (' + c.distinctSupport + ' distinct)' : '')], [c.cohesion.toFixed(2)],
       [time(c.lastSeen)], [nearest], [c.exemplars.slice(0, 3).join(' · '), 'text']]) {
       const td = document.createElement('td');
       td.textContent = text;

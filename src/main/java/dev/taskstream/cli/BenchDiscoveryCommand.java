@@ -8,6 +8,7 @@ import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.bench.DiscoveryBenchmark;
 import dev.taskstream.tools.bench.DiscoveryReplay;
 import dev.taskstream.tools.evaluation.EvalData;
+import dev.taskstream.tools.evaluation.TaggingSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -69,8 +70,12 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}")
   List<DiscoveryBenchmark.Gate> gates = List.of(DiscoveryBenchmark.Gate.NAME);
 
-  @Option(names = "--novelty", description = "Novelty threshold. Default: ${DEFAULT-VALUE}")
-  double novelty = 0.5;
+  @Option(
+      names = "--novelty",
+      description =
+          "Novelty at which an instruction becomes a candidate (the service's"
+              + " discovery.candidate-novelty). Default: ${DEFAULT-VALUE}")
+  double novelty = dev.taskstream.discovery.DiscoverySettings.DEFAULT_CANDIDATE_NOVELTY;
 
   @Option(
       names = "--rate",
@@ -93,11 +98,22 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
 
   @Mixin CacheOption cache;
 
+  @Option(
+      names = "--tagging",
+      paramLabel = "FILE",
+      description =
+          "Instead of IEB: replay a tagging set (e.g. data/realistic/prompts.jsonl) against the"
+              + " full taxonomy; its novel prompts' novel_task are the unseen tasks to find")
+  String tagging;
+
   @Mixin EmbedderOptions embedder;
   @Mixin TaxonomyOption taxonomyOption;
 
   @Override
   public Integer call() throws Exception {
+    if (tagging != null) {
+      return replayTagging();
+    }
     final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
     final LabelledData ift = LabelledData.load(List.of(labelled));
     final List<String> eft = EvalData.loadTexts(pseudo);
@@ -118,6 +134,24 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
             hide,
             hideMin,
             seed);
+    replayAll(
+        replay.stream(),
+        replay.taxonomy(),
+        replay.hidden(),
+        replay.unseen(),
+        replay.unlabelled(),
+        "");
+    return 0;
+  }
+
+  /** Every gate and setting of the grid over one stream, one report each. */
+  private void replayAll(
+      final List<DiscoveryBenchmark.Item> stream,
+      final dev.taskstream.taxonomy.Taxonomy taxonomy,
+      final java.util.Set<String> hidden,
+      final java.util.Set<String> unseen,
+      final int unlabelled,
+      final String note) {
     for (final DiscoveryBenchmark.Gate gate : gates) {
       for (final DiscoverySettings settings :
           DiscoveryReplay.grid(join, merge, minSupport, minCohesion)) {
@@ -125,16 +159,45 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
         final DiscoveryBenchmark bench = new DiscoveryBenchmark(settings, novelty, rate, gate);
         final DiscoveryBenchmark.Result r =
             (noveltyNames ? bench : bench.embeddingNoveltyOnly())
-                .run(replay.stream(), replay.taxonomy(), replay.hidden(), replay.unseen());
-        System.out.println("gate: " + gate);
-        report(
-            r,
-            settings,
-            replay.hidden().size(),
-            replay.unlabelled(),
-            (System.nanoTime() - t0) / 1e9);
+                .run(stream, taxonomy, hidden, unseen);
+        System.out.println("gate: " + gate + note);
+        report(r, settings, hidden.size(), unlabelled, (System.nanoTime() - t0) / 1e9);
       }
     }
+  }
+
+  /** The tagging set's prompts, shuffled, against the full taxonomy. */
+  private int replayTagging() throws Exception {
+    final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
+    final TaggingSet set = TaggingSet.load(tagging);
+    final float[][] vectors;
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
+      loaded
+          .taxonomy()
+          .requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), loaded.head()));
+      vectors = loaded.head().applyAll(engine.embed(set.texts()));
+    }
+    final VerbNounExtractor extractor = new VerbNounExtractor();
+    final List<DiscoveryBenchmark.Item> stream = new java.util.ArrayList<>();
+    final java.util.Set<String> unseen = new java.util.HashSet<>();
+    for (int i = 0; i < vectors.length; i++) {
+      final TaggingSet.Prompt p = set.prompts().get(i);
+      final String task = p.novel() ? "novel:" + p.novelTask() : p.task();
+      if (p.novel()) {
+        unseen.add(task);
+      }
+      stream.add(
+          new DiscoveryBenchmark.Item(
+              p.text(), vectors[i], task, extractor.evidence(p.text()).pair()));
+    }
+    java.util.Collections.shuffle(stream, new java.util.Random(seed));
+    replayAll(
+        stream,
+        loaded.taxonomy(),
+        unseen,
+        unseen,
+        0,
+        " (" + tagging + ": unseen tasks are its novel ones)");
     return 0;
   }
 

@@ -1,18 +1,26 @@
 package dev.taskstream.cli;
 
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.HeadTrainer;
 import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.NoveltyCalibration;
+import dev.taskstream.taxonomy.NoveltyModel;
+import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBuilder;
 import dev.taskstream.taxonomy.TaxonomyBundle;
 import dev.taskstream.taxonomy.TaxonomyFingerprint;
+import dev.taskstream.taxonomy.TaxonomyInput;
 import dev.taskstream.taxonomy.VerbNounExtractor;
+import dev.taskstream.tools.evaluation.TaggingSet;
+import dev.taskstream.tools.training.HeadValidation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,18 +29,37 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code build-taxonomy}: task centroids and a calibrated novelty model from labelled files. */
+/**
+ * {@code build-taxonomy}: task centroids and a calibrated novelty model from labelled files;
+ * optionally more phrasings per task from pseudo-labelled unlabelled instructions, and a task head
+ * trained on the same labels.
+ */
 @Command(
     name = "build-taxonomy",
     mixinStandardHelpOptions = true,
     description =
-        "Build a taxonomy bundle (task centroids, statistics, calibrated novelty) from"
-            + " IEB task files or JSONL {instruction, task}.")
+        "Build a taxonomy bundle (task centroids, statistics, calibrated novelty, optionally a"
+            + " trained head) from IEB task files or JSONL {instruction, task}.")
 final class BuildTaxonomyCommand implements Callable<Integer> {
+  /** Names are read only when asked, or (auto) when they separate held-out tasks better. */
+  enum Names {
+    auto,
+    off
+  }
+
   @Spec CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "Repeatable")
   List<String> data = new ArrayList<>();
+
+  @Option(
+      names = "--pseudo",
+      paramLabel = "FILE",
+      description =
+          "Unlabelled instructions (JSON array or JSONL) whose extracted verb|noun names one of"
+              + " the labelled tasks: they join that task's centroid (and the head's training)."
+              + " Repeatable")
+  List<String> pseudo = new ArrayList<>();
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory")
   Path out;
@@ -48,29 +75,103 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       description = "Task folds for novelty calibration. Default: ${DEFAULT-VALUE}")
   int folds = 5;
 
-  @Mixin EmbedderOptions embedder;
+  @Option(
+      names = "--false-novel",
+      paramLabel = "SHARE",
+      description =
+          "Share of known-task probes allowed to score novel at the default threshold (0.5)."
+              + " Default: ${DEFAULT-VALUE}")
+  double falseNovel = NoveltyCalibration.DEFAULT_FALSE_NOVEL;
+
+  @Option(
+      names = "--novelty-names",
+      paramLabel = "auto|off",
+      description =
+          "Read the extracted verb|noun name as novelty evidence: auto (when it separates"
+              + " held-out tasks better) or off. Default: ${DEFAULT-VALUE}")
+  Names names = Names.off;
+
+  @Option(
+      names = "--train-head",
+      description =
+          "Train a task head on these labels (InfoNCE; hard negatives share a verb or noun, or"
+              + " are other labels), report task-disjoint validation, and ship it in the bundle")
+  boolean trainHead;
+
+  @Option(
+      names = "--holdout",
+      description = "With --train-head: share of tasks held out. Default: ${DEFAULT-VALUE}")
+  double holdout = 0.2;
+
+  @Option(
+      names = "--calibrate-known",
+      paramLabel = "FILE",
+      description =
+          "Known-task prompts as your users type them (JSONL {instruction, task}; rows labelled"
+              + " novel are skipped): the operating point is moved, never loosened, until at most"
+              + " --false-novel of them score novel")
+  String calibrateKnown;
+
+  @Option(
+      names = "--calibrate-split",
+      paramLabel = "NAME",
+      description = "Only the --calibrate-known rows of this split (e.g. dev). Default: all")
+  String calibrateSplit;
+
   @Mixin HeadOption headOption;
+  @Mixin CacheOption cache;
+  @Mixin EmbedderOptions embedder;
 
   @Override
   public Integer call() throws Exception {
+    if (trainHead && headOption.head != null) {
+      throw new IllegalArgumentException("give --head FILE or --train-head, not both");
+    }
     final LabelledData labelled = LabelledData.load(data);
-    final TaskHead head = headOption.load();
+    final VerbNounExtractor extractor = new VerbNounExtractor();
+    final List<String> texts = new ArrayList<>(labelled.texts());
+    final List<String> tasks = new ArrayList<>(labelled.tasks());
+    if (!pseudo.isEmpty()) {
+      final PseudoLabeler.Labelled p =
+          PseudoLabels.load(extractor, pseudo, labelled, Integer.MAX_VALUE);
+      texts.addAll(p.texts());
+      tasks.addAll(p.tasks());
+    }
+    final TaxonomyInput input = TaxonomyInput.of(texts, tasks, folds);
+    System.err.println(input.describe());
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
-      final float[][] vectors = head.applyAll(Progress.embedAll(engine, labelled.texts()));
-      final VerbNounExtractor extractor = new VerbNounExtractor();
-      final List<NameEvidence> names = labelled.texts().stream().map(extractor::evidence).toList();
+      final float[][] frozen = cache.embed(engine, input.texts());
+      final TaskHead head = trainHead ? train(input, frozen, labelled) : headOption.load();
+      final float[][] vectors = head.applyAll(frozen);
+      final List<NameEvidence> evidence =
+          names == Names.off ? null : input.texts().stream().map(extractor::evidence).toList();
+      // A head trained here has seen every task: each fold retrains it without its probes.
+      final NoveltyCalibration.FoldVectors foldVectors =
+          trainHead
+              ? (fold, probed) -> {
+                System.err.printf(
+                    Locale.ROOT,
+                    "calibration fold %d: head trained without its %d probes%n",
+                    fold,
+                    probed.size());
+                return trainWithout(input, frozen, probed).applyAll(frozen);
+              }
+              : (fold, probed) -> vectors;
       final NoveltyCalibration.Result calibration =
-          NoveltyCalibration.fit(vectors, labelled.tasks(), names, folds, 7);
+          NoveltyCalibration.fit(foldVectors, input.tasks(), evidence, folds, 7, falseNovel);
       final TaxonomyFingerprint fingerprint = TaxonomyFingerprint.of(engine.fingerprint(), head);
-      final Taxonomy taxonomy =
+      Taxonomy taxonomy =
           TaxonomyBuilder.build(
               vectors,
-              labelled.tasks(),
+              input.tasks(),
               fingerprint,
               version,
               labelled.sources(),
               calibration.model());
       final Map<String, Object> figures = new LinkedHashMap<>();
+      if (calibrateKnown != null) {
+        taxonomy = tighten(taxonomy, engine, head, extractor, figures);
+      }
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
       figures.put("uses_names", calibration.usesNames());
       figures.put("embedding_terms_auc", calibration.embeddingAuc());
@@ -78,6 +179,11 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       figures.put("novel_probes", calibration.novelProbes());
       figures.put("known_probes", calibration.knownProbes());
       figures.put("folds", folds);
+      figures.put("false_novel_target", calibration.falseNovelTarget());
+      figures.put("false_novel_rate", calibration.falseNovelRate());
+      figures.put("novel_recall", calibration.novelRecall());
+      figures.put("instructions", input.texts().size());
+      figures.put("labelled_instructions", labelled.texts().size());
       TaxonomyBundle.write(taxonomy, head, out, figures, commandLine());
       System.err.printf(
           "wrote %s: %d tasks x %d dims; %s%n",
@@ -88,6 +194,111 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** Moves the operating point on a sample of real known-task prompts. */
+  private Taxonomy tighten(
+      final Taxonomy taxonomy,
+      final EmbeddingEngine engine,
+      final TaskHead head,
+      final VerbNounExtractor extractor,
+      final Map<String, Object> figures)
+      throws java.io.IOException {
+    final List<String> known =
+        TaggingSet.load(calibrateKnown).split(calibrateSplit).prompts().stream()
+            .filter(p -> !p.novel())
+            .map(TaggingSet.Prompt::text)
+            .toList();
+    if (known.isEmpty()) {
+      throw new IllegalArgumentException(
+          calibrateKnown + ": no known-task prompts to calibrate on");
+    }
+    final NameEvidence[] names =
+        taxonomy.readsNames()
+            ? known.stream().map(extractor::evidence).toArray(NameEvidence[]::new)
+            : null;
+    final double[] scores =
+        taxonomy.classifyAll(head.applyAll(engine.embed(known)), 2, names).stream()
+            .mapToDouble(Classification::novelty)
+            .toArray();
+    final double before =
+        java.util.Arrays.stream(scores).filter(s -> s >= 0.5).count() / (double) scores.length;
+    final NoveltyModel moved = NoveltyCalibration.tighten(taxonomy.novelty(), scores, falseNovel);
+    final Taxonomy out = taxonomy.withNovelty(moved);
+    final double after =
+        out.classifyAll(head.applyAll(engine.embed(known)), 2, names).stream()
+                .filter(c -> c.novelty() >= 0.5)
+                .count()
+            / (double) scores.length;
+    figures.put("traffic_known_prompts", known.size());
+    figures.put("traffic_false_novel_before", before);
+    figures.put("traffic_false_novel", after);
+    figures.put(
+        "traffic_shift",
+        moved.bias() == taxonomy.novelty().bias() ? 0.0 : taxonomy.novelty().bias() - moved.bias());
+    System.err.printf(
+        Locale.ROOT,
+        "operating point on %d known prompts of %s: %.1f %% scored novel, %.1f %% after%n",
+        known.size(),
+        calibrateKnown,
+        100 * before,
+        100 * after);
+    return out;
+  }
+
+  private TaskHead train(
+      final TaxonomyInput input, final float[][] frozen, final LabelledData labelled) {
+    final HeadTrainer.Settings settings = settings(input.texts().size());
+    final int labelledCount = Math.min(labelled.texts().size(), input.texts().size());
+    final List<HeadValidation.Row> rows =
+        HeadValidation.run(
+            new HeadValidation.Corpus(input.texts(), frozen, input.tasks(), labelledCount),
+            new HeadValidation.Settings(holdout, settings.seed(), settings),
+            new VerbNounExtractor()::evidence,
+            loss -> {},
+            s ->
+                System.err.printf(
+                    Locale.ROOT,
+                    "validation: %d held-out tasks (%d instructions); training on %d%n",
+                    s.heldOutTasks(),
+                    s.testInstructions(),
+                    s.trainInstructions()));
+    for (final HeadValidation.Row row : rows) {
+      System.err.printf(
+          Locale.ROOT,
+          "  %-8s held-out tasks: ncc=%.4f ari=%.4f novelty_auc=%.4f (embedding terms %.4f)%n",
+          row.name(),
+          row.report().nccAccuracy(),
+          row.report().ari().mean(),
+          row.report().noveltyAuc(),
+          row.report().noveltyAucEmbedding());
+    }
+    System.err.println("training the head on all " + input.texts().size() + " instructions");
+    return new HeadTrainer(frozen, input.tasks(), settings).train(loss -> {});
+  }
+
+  private TaskHead trainWithout(
+      final TaxonomyInput input, final float[][] frozen, final java.util.Set<Integer> probed) {
+    final List<float[]> x = new ArrayList<>();
+    final List<String> t = new ArrayList<>();
+    for (int i = 0; i < frozen.length; i++) {
+      if (!probed.contains(i)) {
+        x.add(frozen[i]);
+        t.add(input.tasks().get(i));
+      }
+    }
+    return new HeadTrainer(x.toArray(float[][]::new), t, settings(x.size())).train(loss -> {});
+  }
+
+  /** The defaults, with at least {@value #MIN_STEPS} optimizer steps for a small labelled file. */
+  private HeadTrainer.Settings settings(final int instructions) {
+    final HeadTrainer.Settings d = HeadTrainer.Settings.defaults();
+    final int batches = Math.max(1, (instructions + d.batchSize() - 1) / d.batchSize());
+    final int epochs = Math.max(d.epochs(), (MIN_STEPS + batches - 1) / batches);
+    return new HeadTrainer.Settings(
+        epochs, d.batchSize(), d.learningRate(), d.temperature(), d.seed());
+  }
+
+  private static final int MIN_STEPS = 200;
 
   private String commandLine() {
     return "java -jar target/taskstream.jar "

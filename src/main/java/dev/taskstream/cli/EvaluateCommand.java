@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.taxonomy.NameEvidence;
+import dev.taskstream.taxonomy.Novelty;
 import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.Taxonomy;
+import dev.taskstream.taxonomy.TaxonomyBundle;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalData;
 import dev.taskstream.tools.evaluation.EvalReport;
 import dev.taskstream.tools.evaluation.EvalSet;
 import dev.taskstream.tools.evaluation.Evaluator;
+import dev.taskstream.tools.evaluation.TaggingReport;
+import dev.taskstream.tools.evaluation.TaggingSet;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,11 +53,36 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object on stdout instead of a table.")
   boolean json;
 
+  @Option(
+      names = "--tagging",
+      paramLabel = "FILE",
+      description =
+          "Instead: the tagging protocol on labelled prompts (JSONL {instruction, task, accept,"
+              + " split}, task 'novel' for unseen tasks; e.g. data/realistic/prompts.jsonl)"
+              + " against --taxonomy: top-1/top-3 tag accuracy, false-novel rate, novel recall,"
+              + " novelty ROC AUC")
+  String tagging;
+
+  @Option(
+      names = "--split",
+      paramLabel = "NAME",
+      description = "With --tagging: only this split (dev or test). Default: all")
+  String split;
+
+  @Option(
+      names = "--novelty-threshold",
+      description = "With --tagging: the novelty rule's threshold. Default: ${DEFAULT-VALUE}")
+  double noveltyThreshold = 0.5;
+
   @Mixin EmbedderOptions embedder;
   @Mixin ShippedHeadOption headOption;
+  @Mixin TaxonomyOption taxonomyOption;
 
   @Override
   public Integer call() throws Exception {
+    if (tagging != null) {
+      return tagging();
+    }
     final EmbedderConfig config = embedder.toConfig();
     final List<EvalSet> sets = new ArrayList<>();
     for (final String file : data) {
@@ -94,6 +126,56 @@ final class EvaluateCommand implements Callable<Integer> {
           printTable(config, engine, "head", withHead, seconds);
         }
       }
+    }
+    return 0;
+  }
+
+  private int tagging() throws Exception {
+    final TaggingSet set = TaggingSet.load(tagging).split(split);
+    final Novelty rule = new Novelty(noveltyThreshold);
+    final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
+    final Taxonomy taxonomy = loaded.taxonomy();
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
+      taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), loaded.head()));
+      final float[][] vectors = loaded.head().applyAll(Progress.embedAll(engine, set.texts()));
+      final VerbNounExtractor extractor = taxonomy.readsNames() ? new VerbNounExtractor() : null;
+      final NameEvidence[] names =
+          extractor == null
+              ? null
+              : set.texts().stream().map(extractor::evidence).toArray(NameEvidence[]::new);
+      final TaggingReport r = TaggingReport.of(set, taxonomy.classifyAll(vectors, 3, names), rule);
+      if (json) {
+        final ObjectMapper mapper = new ObjectMapper();
+        final ObjectNode root = mapper.valueToTree(r);
+        root.put("taxonomy", taxonomy.version());
+        root.put("tasks", taxonomy.tasks().size());
+        root.put("head", loaded.head().id());
+        root.put("novelty_threshold", noveltyThreshold);
+        root.put("reads_names", taxonomy.readsNames());
+        System.out.println(mapper.writeValueAsString(root));
+        return 0;
+      }
+      final PrintStream out = System.out;
+      out.printf(
+          Locale.ROOT,
+          "%s: %d known-task prompts (%d list acceptable alternatives), %d unseen-task prompts;"
+              + " taxonomy %s (%d tasks, head %s, names %s), novelty threshold %.2f%n",
+          r.source(),
+          r.known(),
+          r.withAlternatives(),
+          r.novel(),
+          taxonomy.version(),
+          taxonomy.tasks().size(),
+          loaded.head().id(),
+          taxonomy.readsNames() ? "read" : "not read",
+          noveltyThreshold);
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "top1_accuracy", r.top1());
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "top1_accuracy_strict", r.top1Strict());
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "top3_accuracy", r.top3());
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "false_novel_rate", r.falseNovel());
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "novel_recall", r.novelRecall());
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "novelty_auc", r.noveltyAuc());
+      out.printf(Locale.ROOT, "  %-22s %.4f%n", "similarity_auc", r.similarityAuc());
     }
     return 0;
   }

@@ -5,19 +5,13 @@ import dev.taskstream.taxonomy.HeadTrainer;
 import dev.taskstream.taxonomy.LinearHead;
 import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.VerbNounExtractor;
-import dev.taskstream.tools.evaluation.EvalData;
 import dev.taskstream.tools.evaluation.EvalReport;
 import dev.taskstream.tools.training.HeadValidation;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,7 +68,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     final List<String> texts = new ArrayList<>(labelled.texts());
     final List<String> tasks = new ArrayList<>(labelled.tasks());
     if (!pseudo.isEmpty()) {
-      final PseudoLabeler.Labelled p = pseudoLabels(extractor, labelled);
+      final PseudoLabeler.Labelled p = PseudoLabels.load(extractor, pseudo, labelled, minPseudo);
       texts.addAll(p.texts());
       tasks.addAll(p.tasks());
     }
@@ -110,32 +104,6 @@ final class TrainHeadCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "wrote %s (%s)%n", out, head.id());
     }
     return 0;
-  }
-
-  private PseudoLabeler.Labelled pseudoLabels(
-      final VerbNounExtractor extractor, final LabelledData labelled) throws Exception {
-    final List<String> raw = new ArrayList<>();
-    for (final String file : pseudo) {
-      raw.addAll(EvalData.loadTexts(file));
-    }
-    final PseudoLabeler.Labelled p;
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("labelling")
-            .setInitialMax(raw.size())
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build()) {
-      p =
-          new PseudoLabeler(extractor, new LinkedHashSet<>(labelled.tasks()))
-              .labelAll(raw, new HashSet<>(labelled.texts()), minPseudo, bar::step);
-    }
-    System.err.printf(
-        Locale.ROOT,
-        "pseudo-labelled %d of %d unlabelled instructions (%d kept)%n",
-        p.labelled(),
-        raw.size(),
-        p.texts().size());
-    return p;
   }
 
   private static void print(final HeadValidation.Row row) {

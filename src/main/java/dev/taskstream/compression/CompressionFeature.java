@@ -84,7 +84,7 @@ public final class CompressionFeature implements TaggedStreamFeature {
   /** Keyed by task: the compression's exemplars of one task live in one partition. */
   @Override
   public List<Tap> taps() {
-    return List.of(new Tap(TO_CANDIDATES, false, TaggedInstruction::getTaskKey));
+    return List.of(Tap.all(TO_CANDIDATES, TaggedInstruction::getTaskKey));
   }
 
   /**

@@ -10,10 +10,16 @@ import java.util.Map;
 /**
  * One micro-cluster: the decayed sum of its members' unit vectors and their decayed weight, which
  * give the centroid ({@code sum / |sum|}) and the cohesion ({@code |sum| / weight}, the mean cosine
- * of members to the centroid) without keeping the members. Not thread-safe; owned by one processor.
+ * of members to the centroid) without keeping the members. Its distinct support counts members
+ * whose texts differ once case, spacing and punctuation are set aside (a fingerprint each, up to
+ * {@link #MAX_DISTINCT}): one text pasted eleven times is one instruction, not a task. Not
+ * thread-safe; owned by one processor.
  */
 public final class Cluster {
   private static final int MAX_NAMES = 20;
+
+  /** The most distinct-text fingerprints a cluster keeps (support beyond it counts as this). */
+  static final int MAX_DISTINCT = 256;
 
   private final String id;
   private final float[] sum;
@@ -29,6 +35,7 @@ public final class Cluster {
 
   private final List<String> exemplars;
   private final Map<String, Long> names;
+  private final java.util.LinkedHashSet<Long> distinct;
   private long emittedSize;
 
   /**
@@ -45,6 +52,7 @@ public final class Cluster {
    * @param exemplars the first members' texts
    * @param names extractor name to members carrying it
    * @param emittedSize size at the last emerging event, 0 before any
+   * @param distinct fingerprints of the distinct member texts
    */
   public Cluster(
       final String id,
@@ -57,7 +65,8 @@ public final class Cluster {
       final long decayedAt,
       final List<String> exemplars,
       final Map<String, Long> names,
-      final long emittedSize) {
+      final long emittedSize,
+      final List<Long> distinct) {
     this.id = id;
     this.sum = sum.clone();
     this.weight = weight;
@@ -69,11 +78,13 @@ public final class Cluster {
     this.exemplars = new ArrayList<>(exemplars);
     this.names = new LinkedHashMap<>(names);
     this.emittedSize = emittedSize;
+    this.distinct = new java.util.LinkedHashSet<>(distinct);
   }
 
   static Cluster of(final String id, final MicroClusters.Member m) {
     final Cluster c =
-        new Cluster(id, m.unit(), 1, 1, 1, m.time(), m.time(), m.time(), List.of(), Map.of(), 0);
+        new Cluster(
+            id, m.unit(), 1, 1, 1, m.time(), m.time(), m.time(), List.of(), Map.of(), 0, List.of());
     c.remember(m, 1);
     return c;
   }
@@ -119,6 +130,9 @@ public final class Cluster {
       }
     }
     other.names.forEach(this::countName);
+    for (final Long f : other.distinct) {
+      addDistinct(f);
+    }
     emittedSize = Math.max(emittedSize, other.emittedSize);
   }
 
@@ -130,6 +144,33 @@ public final class Cluster {
     if (m.name() != null) {
       countName(m.name(), 1L);
     }
+    addDistinct(fingerprint(m.text()));
+  }
+
+  private void addDistinct(final long f) {
+    if (distinct.size() < MAX_DISTINCT) {
+      distinct.add(f);
+    }
+  }
+
+  /**
+   * A near-identical text's fingerprint: letters and digits only, lower-cased (FNV-1a, 64 bits).
+   *
+   * @param text an instruction
+   * @return its fingerprint
+   */
+  static long fingerprint(final String text) {
+    long h = 0xcbf29ce484222325L;
+    final String t = text == null ? "" : text;
+    for (int i = 0; i < t.length(); ) {
+      final int cp = t.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isLetterOrDigit(cp)) {
+        h ^= Character.toLowerCase(cp);
+        h *= 0x100000001b3L;
+      }
+    }
+    return h;
   }
 
   /** Bounded: a name first seen after twenty others is not tracked (it cannot win anyway). */
@@ -248,6 +289,21 @@ public final class Cluster {
    */
   public Map<String, Long> names() {
     return Map.copyOf(names);
+  }
+
+  /**
+   * @return how many distinct member texts joined (near-identical texts count once), at most {@link
+   *     #MAX_DISTINCT}
+   */
+  public int distinctSupport() {
+    return distinct.size();
+  }
+
+  /**
+   * @return fingerprints of the distinct member texts
+   */
+  public List<Long> distinct() {
+    return List.copyOf(distinct);
   }
 
   /**

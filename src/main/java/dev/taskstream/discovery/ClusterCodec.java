@@ -34,6 +34,7 @@ public final class ClusterCodec {
         .setExemplars(c.exemplars())
         .setNames(c.names())
         .setEmittedSize(c.emittedSize())
+        .setDistinct(c.distinct())
         .build();
   }
 
@@ -53,7 +54,8 @@ public final class ClusterCodec {
         d.getDecayedAt(),
         d.getExemplars(),
         d.getNames(),
-        d.getEmittedSize());
+        d.getEmittedSize(),
+        d.getDistinct());
   }
 
   /**
@@ -86,6 +88,7 @@ public final class ClusterCodec {
         .setNameAgreement(c.nameAgreement())
         .setSize(c.size())
         .setSupport(c.weight())
+        .setDistinctSupport(c.distinctSupport())
         .setCohesion(c.cohesion())
         .setExemplars(c.exemplars())
         .setFirstSeen(Instant.ofEpochMilli(c.firstSeen()))

@@ -107,7 +107,9 @@ public final class DiscoveryFeature implements TaggedStreamFeature {
 
   @Override
   public List<Tap> taps() {
-    return List.of(new Tap(TO_CANDIDATES, true, t -> DiscoveryProcessor.CANDIDATE_KEY));
+    // Every instruction the novel topic gets, and the less sure ones below it.
+    final double min = Math.min(settings.candidateNovelty(), noveltyThreshold);
+    return List.of(new Tap(TO_CANDIDATES, min, t -> DiscoveryProcessor.CANDIDATE_KEY));
   }
 
   /**

@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param minWeight a cluster that has faded below this weight is dropped
  * @param maxClusters most clusters kept; the faintest goes when a new one would exceed it
  * @param exemplars instructions kept per cluster to show and name it
+ * @param candidateNovelty novelty at which an instruction becomes a discovery candidate: below the
+ *     routing threshold, since the novel topic wants few false alarms and discovery wants recall
+ *     (its clusters' support, cohesion and known-task checks keep it precise)
  */
 public record DiscoverySettings(
     String candidatesTopic,
@@ -32,9 +35,14 @@ public record DiscoverySettings(
     Duration halfLife,
     double minWeight,
     int maxClusters,
-    int exemplars) {
+    int exemplars,
+    double candidateNovelty) {
+  /** The default candidate novelty (measured with {@code bench-discovery}, docs/analytics.md). */
+  public static final double DEFAULT_CANDIDATE_NOVELTY = 0.1;
+
   /** Validates. */
   public DiscoverySettings {
+    unit("discovery.candidate-novelty", candidateNovelty);
     unit("discovery.join-similarity", joinSimilarity);
     unit("discovery.merge-similarity", mergeSimilarity);
     unit("discovery.min-cohesion", minCohesion);
@@ -52,6 +60,48 @@ public record DiscoverySettings(
       throw new IllegalArgumentException(
           "discovery.max-clusters must be at least 2 and discovery.exemplars at least 1");
     }
+  }
+
+  /**
+   * The settings with the default candidate novelty.
+   *
+   * @param candidatesTopic internal candidates topic
+   * @param emergingTopic emerging-task events
+   * @param taxonomyTopic taxonomy changes
+   * @param joinSimilarity join similarity
+   * @param mergeSimilarity merge similarity
+   * @param minSupport minimum support
+   * @param minCohesion minimum cohesion
+   * @param halfLife idle half-life
+   * @param minWeight drop weight
+   * @param maxClusters most clusters
+   * @param exemplars exemplars per cluster
+   */
+  public DiscoverySettings(
+      final String candidatesTopic,
+      final String emergingTopic,
+      final String taxonomyTopic,
+      final double joinSimilarity,
+      final double mergeSimilarity,
+      final double minSupport,
+      final double minCohesion,
+      final Duration halfLife,
+      final double minWeight,
+      final int maxClusters,
+      final int exemplars) {
+    this(
+        candidatesTopic,
+        emergingTopic,
+        taxonomyTopic,
+        joinSimilarity,
+        mergeSimilarity,
+        minSupport,
+        minCohesion,
+        halfLife,
+        minWeight,
+        maxClusters,
+        exemplars,
+        DEFAULT_CANDIDATE_NOVELTY);
   }
 
   private static void unit(final String name, final double v) {
@@ -102,15 +152,19 @@ public record DiscoverySettings(
         halfLife,
         minWeight,
         maxClusters,
-        exemplars);
+        exemplars,
+        candidateNovelty);
   }
 
   /**
    * @param c a cluster
-   * @return whether it has the support and cohesion of a task
+   * @return whether it has the support (decayed weight, and as many distinct texts) and cohesion of
+   *     a task
    */
   public boolean qualifies(final Cluster c) {
-    return c.weight() >= minSupport && c.cohesion() >= minCohesion;
+    return c.weight() >= minSupport
+        && c.distinctSupport() >= Math.min(Math.ceil(minSupport), Cluster.MAX_DISTINCT)
+        && c.cohesion() >= minCohesion;
   }
 
   /**
@@ -141,7 +195,8 @@ public record DiscoverySettings(
             s.duration("half-life", "1h"),
             s.decimal("min-weight", d.minWeight()),
             s.integer("max-clusters", d.maxClusters()),
-            s.integer("exemplars", d.exemplars()));
+            s.integer("exemplars", d.exemplars()),
+            s.decimal("candidate-novelty", d.candidateNovelty()));
     s.finish();
     return enabled ? read : null;
   }

@@ -22,6 +22,7 @@ public final class EmergingQueries {
   private final KafkaStreams streams;
   private final DiscoverySettings settings;
   private final Supplier<Taxonomy> taxonomy;
+  private final NewTaskGate gate;
 
   /**
    * One cluster, as the API shows it.
@@ -37,8 +38,11 @@ public final class EmergingQueries {
    * @param exemplars the first members' texts
    * @param firstSeen epoch ms
    * @param lastSeen epoch ms
-   * @param emerging whether it has the support and cohesion of a task now
+   * @param emerging whether it has the support and cohesion of a task now and is no known task
    * @param nearestTasks the known tasks nearest its centroid
+   * @param distinctSupport distinct member texts (near-identical ones count once)
+   * @param knownTask for a cluster with a task's support and cohesion that is a known task in a new
+   *     phrasing (a candidate exemplar for it), that task's key; null for a new task
    * @param centroid its unit centroid, only when asked for one cluster
    */
   // Unknown properties are ignored: other instances' answers carry what the API adds.
@@ -57,6 +61,8 @@ public final class EmergingQueries {
       long lastSeen,
       boolean emerging,
       List<Near> nearestTasks,
+      int distinctSupport,
+      String knownTask,
       float[] centroid) {}
 
   /**
@@ -77,11 +83,14 @@ public final class EmergingQueries {
     this.streams = streams;
     this.settings = settings;
     this.taxonomy = taxonomy;
+    // As the processor's gate: the name check on, the centroid-novelty check off.
+    this.gate = new NewTaskGate(taxonomy, 0.5, false, true);
   }
 
   /**
    * @param id one cluster (with its centroid), or null for all (without)
-   * @param all true for every cluster, false for emerging ones only
+   * @param all true for every cluster, false for those with a task's support and cohesion (emerging
+   *     ones, and known tasks in new phrasings)
    * @return this instance's clusters, heaviest first
    * @throws dev.taskstream.http.NotReadyException while the store is not queryable
    */
@@ -99,9 +108,10 @@ public final class EmergingQueries {
             kv -> {
               final Cluster c = ClusterCodec.fromStored(kv.value);
               c.decayTo(now, settings.halfLife().toMillis());
-              final boolean emerging = settings.qualifies(c);
-              if (id != null ? c.id().equals(id) : all || emerging) {
-                rows.add(row(c, emerging, t, id != null));
+              final boolean qualifies = settings.qualifies(c);
+              if (id != null ? c.id().equals(id) : all || qualifies) {
+                final String known = qualifies ? gate.knownTaskOf(c).orElse(null) : null;
+                rows.add(row(c, qualifies && known == null, known, t, id != null));
               }
             });
       }
@@ -113,7 +123,11 @@ public final class EmergingQueries {
   }
 
   private static Row row(
-      final Cluster c, final boolean emerging, final Taxonomy t, final boolean withCentroid) {
+      final Cluster c,
+      final boolean emerging,
+      final String knownTask,
+      final Taxonomy t,
+      final boolean withCentroid) {
     final float[] centroid = c.centroid();
     final Classification near = t.classify(centroid, 3);
     final List<Near> nearest = new ArrayList<>();
@@ -135,6 +149,8 @@ public final class EmergingQueries {
         c.lastSeen(),
         emerging,
         nearest,
+        c.distinctSupport(),
+        knownTask,
         withCentroid ? centroid : null);
   }
 

@@ -111,11 +111,19 @@ public final class EngineTagger implements Tagger {
     t = lap(Stage.HEAD, t, texts.size());
     // One snapshot per batch: a taxonomy change lands between batches, never inside one.
     final Taxonomy now = taxonomy.get();
-    // Extraction costs about a millisecond: only where the taxonomy's novelty reads names.
-    final NameEvidence[] evidence = new NameEvidence[texts.size()];
+    // Extraction costs about a millisecond: only where the taxonomy's novelty reads names, and
+    // there only for instructions whose name could change the outcome (not a confident match).
+    List<Classification> classified = now.classifyAll(vectors, topK, null);
     if (namer != null && now.readsNames()) {
+      t = lap(Stage.SCORE, t, 0);
+      final NameEvidence[] evidence = new NameEvidence[texts.size()];
       int named = 0;
+      boolean any = false;
       for (int i = 0; i < evidence.length; i++) {
+        if (!now.nameMatters(classified.get(i))) {
+          continue;
+        }
+        any = true;
         evidence[i] = names.get(embedded.keys()[i]);
         if (evidence[i] == null) {
           evidence[i] = namer.apply(embedded.seen()[i]);
@@ -124,8 +132,10 @@ public final class EngineTagger implements Tagger {
         }
       }
       t = lap(Stage.NAME, t, named);
+      if (any) {
+        classified = now.classifyAll(vectors, topK, evidence);
+      }
     }
-    final List<Classification> classified = now.classifyAll(vectors, topK, evidence);
     final List<Tagging> out = new ArrayList<>(vectors.length);
     for (int i = 0; i < vectors.length; i++) {
       out.add(new Tagging(classified.get(i), vectors[i], now.version()));

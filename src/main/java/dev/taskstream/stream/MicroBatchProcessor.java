@@ -222,7 +222,7 @@ final class MicroBatchProcessor
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
     final boolean novel = novelty.isNovel(c.novelty());
     final boolean tapped =
-        t.vector() != null && taps.stream().anyMatch(tap -> novel || !tap.novelOnly());
+        t.vector() != null && taps.stream().anyMatch(tap -> tap.takes(c.novelty()));
     final TaggedInstruction candidate =
         !tapped || tagged.getEmbedding() != null
             ? tagged
@@ -234,7 +234,7 @@ final class MicroBatchProcessor
       return;
     }
     for (final Tap tap : taps) {
-      if (novel || !tap.novelOnly()) {
+      if (tap.takes(c.novelty())) {
         context.forward(
             new Record<String, SpecificRecord>(tap.key().apply(candidate), candidate, timestamp),
             tap.child());

@@ -4,6 +4,7 @@ import dev.taskstream.vectors.LogisticRegression;
 import dev.taskstream.vectors.Ranks;
 import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -14,12 +15,22 @@ import java.util.function.Function;
  * into folds; for each fold, a taxonomy of the other tasks is built (keeping one instruction of
  * each multi-instruction task back as a known probe) and every instruction of the fold's tasks is a
  * novel probe. A logistic model on (top-1, margin, top-1 minus cohesion) separates the two, with
- * classes balanced so that 0.5 means "as likely new as known". Given the instructions' extracted
- * names, a second model adds the name terms ({@link NoveltyModel.WithName}); it is kept only when
- * it separates the held-out folds better than the embedding terms alone.
+ * classes balanced. Given the instructions' extracted names, a second model adds the name terms
+ * ({@link NoveltyModel.WithName}); it is kept only when it separates the held-out folds better than
+ * the embedding terms alone, and it is not read for a confident match (an embedding logit below
+ * what all but {@link #CONFIDENT_NOVEL_SHARE} of the novel probes reach).
+ *
+ * <p>Then the operating point: a stream is almost all known tasks, so the intercepts are moved
+ * until at most the false-novel target of the known probes scores 0.5 or more.
  */
 public final class NoveltyCalibration {
   private NoveltyCalibration() {}
+
+  /** Share of novel probes allowed below the confidence bound, where names are not read. */
+  public static final double CONFIDENT_NOVEL_SHARE = 0.05;
+
+  /** The default false-novel target: share of known probes allowed to score novel. */
+  public static final double DEFAULT_FALSE_NOVEL = 0.05;
 
   /**
    * The fitted model and how well it separates probes it was not fitted on.
@@ -31,6 +42,9 @@ public final class NoveltyCalibration {
    * @param baselineAuc ROC AUC of {@code 1 - top-1 similarity} on the same probes
    * @param novelProbes how many novel probes
    * @param knownProbes how many known probes
+   * @param falseNovelTarget the share of known probes the operating point allows to score novel
+   * @param falseNovelRate the share that does, under the shipped model
+   * @param novelRecall the share of novel probes that scores novel, under the shipped model
    */
   public record Result(
       NoveltyModel model,
@@ -38,7 +52,10 @@ public final class NoveltyCalibration {
       double embeddingAuc,
       double baselineAuc,
       int novelProbes,
-      int knownProbes) {
+      int knownProbes,
+      double falseNovelTarget,
+      double falseNovelRate,
+      double novelRecall) {
     /**
      * @return whether the model reads extracted names
      */
@@ -78,11 +95,77 @@ public final class NoveltyCalibration {
       final List<NameEvidence> names,
       final int folds,
       final long seed) {
+    return fit(vectors, tasks, names, folds, seed, DEFAULT_FALSE_NOVEL);
+  }
+
+  /**
+   * @param vectors unit vectors, one per instruction
+   * @param tasks each instruction's task key
+   * @param names each instruction's extracted name, or null to fit the embedding terms only
+   * @param folds number of task folds (at least 2)
+   * @param seed shuffling seed
+   * @param falseNovelTarget share of known probes allowed to score novel, in (0, 0.5]
+   * @return the fitted model, moved to its operating point, and its figures
+   */
+  public static Result fit(
+      final float[][] vectors,
+      final List<String> tasks,
+      final List<NameEvidence> names,
+      final int folds,
+      final long seed,
+      final double falseNovelTarget) {
+    return fit((fold, probed) -> vectors, tasks, names, folds, seed, falseNovelTarget);
+  }
+
+  /**
+   * The vectors one calibration fold sees, given the instructions it probes with (every instruction
+   * of its left-out tasks, and the known probes held back from the others): a task head trained on
+   * the same labels must be retrained without them, or the unseen tasks are not unseen and the
+   * known probes sit on the centroids they were trained into.
+   */
+  @FunctionalInterface
+  public interface FoldVectors {
+    /**
+     * @param fold the fold
+     * @param probes indices of the instructions it probes with, not to be trained on
+     * @return unit vectors of every instruction, in input order
+     */
+    float[][] vectors(int fold, java.util.Set<Integer> probes);
+  }
+
+  /**
+   * @param vectors each fold's vectors
+   * @param tasks each instruction's task key
+   * @param names each instruction's extracted name, or null to fit the embedding terms only
+   * @param folds number of task folds (at least 2)
+   * @param seed shuffling seed
+   * @param falseNovelTarget share of known probes allowed to score novel, in (0, 0.5]
+   * @return the fitted model, moved to its operating point, and its figures
+   */
+  public static Result fit(
+      final FoldVectors vectors,
+      final List<String> tasks,
+      final List<NameEvidence> names,
+      final int folds,
+      final long seed,
+      final double falseNovelTarget) {
+    if (!(falseNovelTarget > 0 && falseNovelTarget <= 0.5)) {
+      throw new IllegalArgumentException(
+          "false-novel target must be in (0, 0.5]: " + falseNovelTarget);
+    }
     final List<List<Integer>> groups = new ArrayList<>(TaskGroups.of(tasks).values());
     Collections.shuffle(groups, new Random(seed));
     final List<Probe> probes = new ArrayList<>();
     for (int f = 0; f < folds; f++) {
-      probes.addAll(new Fold(vectors, tasks, names, groups, folds, f).probes());
+      final java.util.Set<Integer> probed = new java.util.HashSet<>();
+      for (int g = 0; g < groups.size(); g++) {
+        final List<Integer> members = groups.get(g);
+        probed.addAll(
+            g % folds == f
+                ? members
+                : members.subList(members.size() - heldBack(members), members.size()));
+      }
+      probes.addAll(new Fold(vectors.vectors(f, probed), tasks, names, groups, folds, f).probes());
     }
     final int[] labels = probes.stream().mapToInt(Probe::label).toArray();
     final double embeddingAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, Probe::embedding));
@@ -104,8 +187,106 @@ public final class NoveltyCalibration {
     }
     final double[] baseline = probes.stream().mapToDouble(p -> 1 - p.top1()).toArray();
     final int novel = (int) probes.stream().filter(p -> p.label() == 1).count();
+    final OperatingPoint point = OperatingPoint.of(model, probes, falseNovelTarget);
     return new Result(
-        model, auc, embeddingAuc, Ranks.auc(labels, baseline), novel, probes.size() - novel);
+        point.model(),
+        auc,
+        embeddingAuc,
+        Ranks.auc(labels, baseline),
+        novel,
+        probes.size() - novel,
+        falseNovelTarget,
+        point.falseNovelRate(),
+        point.novelRecall());
+  }
+
+  /**
+   * Moves an operating point further so that at most {@code target} of a sample of known-task
+   * prompts as people type them (scored by {@code model}) scores novel: probes drawn from the
+   * labelled file sit closer to their centroids than real traffic does. Never loosens.
+   *
+   * @param model the calibrated model
+   * @param knownScores the novelty scores of known-task prompts under it
+   * @param target share allowed to score novel, in (0, 0.5]
+   * @return the model, shifted by the smallest amount that meets the target (unchanged if it does)
+   */
+  public static NoveltyModel tighten(
+      final NoveltyModel model, final double[] knownScores, final double target) {
+    if (!(target > 0 && target <= 0.5) || knownScores.length == 0) {
+      throw new IllegalArgumentException("need known scores and a target in (0, 0.5]");
+    }
+    final double[] logits = new double[knownScores.length];
+    for (int i = 0; i < logits.length; i++) {
+      final double s = Math.min(1 - 1e-12, Math.max(1e-12, knownScores[i]));
+      logits[i] = Math.log(s / (1 - s));
+    }
+    final double shift = OperatingPoint.quantileAbove(logits, target);
+    return shift <= 0 ? model : model.shifted(shift, shift);
+  }
+
+  /** The model moved so that 0.5 flags at most the target share of known probes. */
+  private record OperatingPoint(NoveltyModel model, double falseNovelRate, double novelRecall) {
+    static OperatingPoint of(
+        final NoveltyModel fitted, final List<Probe> probes, final double target) {
+      final double[] known = logits(fitted, probes, 0, Double.NaN, false);
+      final double shift = quantileAbove(known, target);
+      NoveltyModel model = fitted.shifted(shift, 0);
+      if (fitted.withName() != null) {
+        final double[] novelEmbedding = logits(fitted, probes, 1, Double.NaN, false);
+        Arrays.sort(novelEmbedding);
+        final double bound =
+            Math.min(
+                novelEmbedding[(int) Math.floor(CONFIDENT_NOVEL_SHARE * novelEmbedding.length)],
+                shift);
+        final double nameShift = quantileAbove(logits(fitted, probes, 0, bound, true), target);
+        model =
+            fitted
+                .confidentBelow(bound)
+                .shifted(shift, Double.isFinite(nameShift) ? nameShift : shift);
+      }
+      final double[] k = logits(model, probes, 0, model.confidentBelow(), true);
+      final double[] n = logits(model, probes, 1, model.confidentBelow(), true);
+      return new OperatingPoint(model, share(k), share(n));
+    }
+
+    /** Each probe's logit with the given label; with names past the bound when asked. */
+    private static double[] logits(
+        final NoveltyModel m,
+        final List<Probe> probes,
+        final int label,
+        final Double bound,
+        final boolean withNames) {
+      return probes.stream()
+          .filter(p -> p.label() == label)
+          .mapToDouble(
+              p -> {
+                final double[] e = p.embedding();
+                final double z =
+                    m.bias() + m.wTop1() * e[0] + m.wMargin() * e[1] + m.wCohesion() * e[2];
+                if (!withNames || m.withName() == null || p.withName() == null) {
+                  return z;
+                }
+                if (bound != null && !Double.isNaN(bound) && z <= bound) {
+                  return Double.NEGATIVE_INFINITY;
+                }
+                return m.withName().z(p.withName());
+              })
+          .toArray();
+    }
+
+    /** The smallest logit that at most {@code share} of the values reach. */
+    private static double quantileAbove(final double[] values, final double share) {
+      final double[] a = values.clone();
+      Arrays.sort(a);
+      final int allowed = (int) Math.floor(share * a.length);
+      // A margin above the last allowed value, so rounding in the shifted intercept cannot flag it.
+      final double z = a[a.length - allowed - 1];
+      return z + 1e-9 * Math.max(1, Math.abs(z));
+    }
+
+    private static double share(final double[] logits) {
+      return Arrays.stream(logits).filter(z -> z >= 0).count() / (double) logits.length;
+    }
   }
 
   /** Each probe scored by a model fitted without its fold. */
@@ -125,6 +306,11 @@ public final class NoveltyCalibration {
       }
     }
     return oof;
+  }
+
+  /** A fifth of each multi-instruction task (at least one) is held back as known probes. */
+  private static int heldBack(final List<Integer> members) {
+    return members.size() > 1 ? Math.max(1, members.size() / 5) : 0;
   }
 
   /** The logit: AUC needs only the order, which the sigmoid keeps. */
@@ -164,11 +350,9 @@ public final class NoveltyCalibration {
           novelProbes.addAll(members);
           continue;
         }
-        final List<Integer> build =
-            members.size() > 1 ? members.subList(0, members.size() - 1) : members;
-        if (members.size() > 1) {
-          knownProbes.add(members.get(members.size() - 1));
-        }
+        final int held = heldBack(members);
+        final List<Integer> build = members.subList(0, members.size() - held);
+        knownProbes.addAll(members.subList(members.size() - held, members.size()));
         final float[] c = Vectors.normalizedMean(vectors, build);
         centroids.add(c);
         cohesion.add(cohesionOf(c, vectors, build));
@@ -267,12 +451,16 @@ public final class NoveltyCalibration {
     return String.format(
         java.util.Locale.ROOT,
         "novelty AUC %.3f out of fold (%s; embedding terms only: %.3f; 1 - top-1 cosine: %.3f)"
-            + " on %d novel / %d known probes",
+            + " on %d novel / %d known probes; at the operating point %.1f %% of known probes"
+            + " score novel (target %.1f %%) and %.1f %% of novel ones",
         result.outOfFoldAuc(),
         result.usesNames() ? "with names" : "embedding terms",
         result.embeddingAuc(),
         result.baselineAuc(),
         result.novelProbes(),
-        result.knownProbes());
+        result.knownProbes(),
+        100 * result.falseNovelRate(),
+        100 * result.falseNovelTarget(),
+        100 * result.novelRecall());
   }
 }

@@ -13,18 +13,30 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * best task (how close its own members sit to its centroid). When the instruction's extracted
  * verb|noun name is at hand and the calibration found that names help, a second model ({@link
  * WithName}) adds five name terms. The weights are fitted by leaving whole tasks out of the
- * taxonomy, with classes balanced, so 0.5 is the point where an unseen task and a known one are
- * equally likely.
+ * taxonomy; the intercepts are then moved so that 0.5 is the calibrated operating point, where at
+ * most the target share (5 % by default) of known-task probes scores novel: in a chat log almost
+ * every prompt is a known task, so a balanced coin would flag far too many.
+ *
+ * <p>The name is evidence, never a veto: when the embedding terms alone put an instruction below
+ * {@code confidentBelow} (a confident nearest-task match: high similarity and margin, a region few
+ * unseen-task probes reach), the name terms are not read and the embedding score stands.
  *
  * @param bias intercept
  * @param wTop1 weight of the top-1 similarity
  * @param wMargin weight of the margin
  * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
  * @param withName the model used when a name was extracted, or null (embedding terms only)
+ * @param confidentBelow the embedding logit below which a match is confident and names are not
+ *     read, or null (names always read when the model has them)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NoveltyModel(
-    double bias, double wTop1, double wMargin, double wCohesion, WithName withName) {
+    double bias,
+    double wTop1,
+    double wMargin,
+    double wCohesion,
+    WithName withName,
+    Double confidentBelow) {
 
   /** Before calibration: novelty falls as the best similarity rises, 0.5 at cosine 0.5. */
   public static final NoveltyModel UNCALIBRATED = new NoveltyModel(5, -10, 0, 0);
@@ -39,7 +51,65 @@ public record NoveltyModel(
    */
   public NoveltyModel(
       final double bias, final double wTop1, final double wMargin, final double wCohesion) {
-    this(bias, wTop1, wMargin, wCohesion, null);
+    this(bias, wTop1, wMargin, wCohesion, null, null);
+  }
+
+  /**
+   * A model with name terms that are always read.
+   *
+   * @param bias intercept
+   * @param wTop1 weight of the top-1 similarity
+   * @param wMargin weight of the margin
+   * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
+   * @param withName the model used when a name was extracted
+   */
+  public NoveltyModel(
+      final double bias,
+      final double wTop1,
+      final double wMargin,
+      final double wCohesion,
+      final WithName withName) {
+    this(bias, wTop1, wMargin, wCohesion, withName, null);
+  }
+
+  /**
+   * @param top1 best similarity
+   * @param margin best minus second best
+   * @param cohesion cohesion of the best task
+   * @return whether the instruction's name could change its score: false without name terms and for
+   *     a confident match, where naming it is wasted work
+   */
+  public boolean readsName(final double top1, final double margin, final double cohesion) {
+    return withName != null
+        && (confidentBelow == null || embeddingLogit(top1, margin, cohesion) > confidentBelow);
+  }
+
+  /**
+   * @param shift subtracted from the embedding model's intercept (the confidence bound, an
+   *     embedding logit, moves with it)
+   * @param nameShift subtracted from the name model's intercept
+   * @return this model with its operating point moved
+   */
+  NoveltyModel shifted(final double shift, final double nameShift) {
+    return new NoveltyModel(
+        bias - shift,
+        wTop1,
+        wMargin,
+        wCohesion,
+        withName == null ? null : withName.shifted(nameShift),
+        confidentBelow == null ? null : confidentBelow - shift);
+  }
+
+  /**
+   * @param bound the embedding logit below which names are not read
+   * @return this model with that confidence bound
+   */
+  NoveltyModel confidentBelow(final double bound) {
+    return new NoveltyModel(bias, wTop1, wMargin, wCohesion, withName, bound);
+  }
+
+  double embeddingLogit(final double top1, final double margin, final double cohesion) {
+    return bias + wTop1 * top1 + wMargin * margin + wCohesion * (top1 - cohesion);
   }
 
   /**
@@ -77,6 +147,19 @@ public record NoveltyModel(
       return new WithName(w[8], w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
     }
 
+    WithName shifted(final double shift) {
+      return new WithName(
+          bias - shift,
+          wTop1,
+          wMargin,
+          wCohesion,
+          wNameKnown,
+          wNameIsNearest,
+          wNoName,
+          wVerbKnown,
+          wNounKnown);
+    }
+
     double z(final double[] x) {
       return bias
           + wTop1 * x[0]
@@ -97,8 +180,7 @@ public record NoveltyModel(
    * @return the novelty score in [0, 1] from the embedding terms
    */
   public double score(final double top1, final double margin, final double cohesion) {
-    final double z = bias + wTop1 * top1 + wMargin * margin + wCohesion * (top1 - cohesion);
-    return sigmoid(z);
+    return sigmoid(embeddingLogit(top1, margin, cohesion));
   }
 
   /**
@@ -107,11 +189,11 @@ public record NoveltyModel(
    * @param cohesion cohesion of the best task
    * @param nameTerms the five name terms ({@link TaskNames#features})
    * @return the novelty score in [0, 1]; from the embedding terms alone when this model has no name
-   *     terms
+   *     terms or the match is confident
    */
   double score(
       final double top1, final double margin, final double cohesion, final double[] nameTerms) {
-    if (withName == null) {
+    if (!readsName(top1, margin, cohesion)) {
       return score(top1, margin, cohesion);
     }
     return sigmoid(withName.z(features(features(top1, margin, cohesion), nameTerms)));

@@ -57,6 +57,23 @@ public final class Taxonomy {
   }
 
   /**
+   * @param c an instruction's classification without its name
+   * @return whether its extracted name could change its novelty (false for a confident match, or
+   *     when the novelty reads no names): where naming is worth its millisecond
+   */
+  public boolean nameMatters(final Classification c) {
+    return novelty.readsName(c.best().similarity(), c.margin(), c.best().task().cohesion());
+  }
+
+  /**
+   * @param model another novelty model (a moved operating point)
+   * @return this taxonomy with it
+   */
+  public Taxonomy withNovelty(final NoveltyModel model) {
+    return new Taxonomy(fingerprint, version, sources, tasks, centroids, model);
+  }
+
+  /**
    * Refuses vectors made another way than this taxonomy's.
    *
    * @param running the fingerprint of the running embedder and head

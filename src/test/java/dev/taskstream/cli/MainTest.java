@@ -311,7 +311,7 @@ class MainTest {
     assertThat(row.path("margin").asDouble()).isGreaterThanOrEqualTo(0.0);
     assertThat(row.path("task").asText()).containsAnyOf("write", "compose", "poem");
     assertThat(stderr()).contains("classified 1 instructions against 938 tasks");
-    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-1");
+    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-2");
   }
 
   @Test
