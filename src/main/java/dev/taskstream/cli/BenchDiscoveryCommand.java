@@ -172,10 +172,7 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
     final TaggingSet set = TaggingSet.load(tagging);
     final float[][] vectors;
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
-      loaded
-          .taxonomy()
-          .requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), loaded.head()));
-      vectors = loaded.head().applyAll(engine.embed(set.texts()));
+      vectors = TaxonomyClassifier.of(engine, loaded).vectors(set.texts(), false);
     }
     final VerbNounExtractor extractor = new VerbNounExtractor();
     final List<DiscoveryBenchmark.Item> stream = new java.util.ArrayList<>();

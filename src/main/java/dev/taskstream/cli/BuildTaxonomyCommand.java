@@ -4,6 +4,7 @@ import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.HeadTrainer;
 import dev.taskstream.taxonomy.NameEvidence;
+import dev.taskstream.taxonomy.Novelty;
 import dev.taskstream.taxonomy.NoveltyCalibration;
 import dev.taskstream.taxonomy.NoveltyModel;
 import dev.taskstream.taxonomy.PseudoLabeler;
@@ -170,7 +171,7 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
               calibration.model());
       final Map<String, Object> figures = new LinkedHashMap<>();
       if (calibrateKnown != null) {
-        taxonomy = tighten(taxonomy, engine, head, extractor, figures);
+        taxonomy = tighten(taxonomy, engine, head, figures);
       }
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
       figures.put("uses_names", calibration.usesNames());
@@ -200,7 +201,6 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       final Taxonomy taxonomy,
       final EmbeddingEngine engine,
       final TaskHead head,
-      final VerbNounExtractor extractor,
       final Map<String, Object> figures)
       throws java.io.IOException {
     final List<String> known =
@@ -212,37 +212,37 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           calibrateKnown + ": no known-task prompts to calibrate on");
     }
-    final NameEvidence[] names =
-        taxonomy.readsNames()
-            ? known.stream().map(extractor::evidence).toArray(NameEvidence[]::new)
-            : null;
+    final TaxonomyClassifier before =
+        TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(taxonomy, head));
+    final float[][] vectors = before.vectors(known, false);
     final double[] scores =
-        taxonomy.classifyAll(head.applyAll(engine.embed(known)), 2, names).stream()
-            .mapToDouble(Classification::novelty)
-            .toArray();
-    final double before =
-        java.util.Arrays.stream(scores).filter(s -> s >= 0.5).count() / (double) scores.length;
+        before.classify(known, vectors, 2).stream().mapToDouble(Classification::novelty).toArray();
     final NoveltyModel moved = NoveltyCalibration.tighten(taxonomy.novelty(), scores, falseNovel);
     final Taxonomy out = taxonomy.withNovelty(moved);
-    final double after =
-        out.classifyAll(head.applyAll(engine.embed(known)), 2, names).stream()
-                .filter(c -> c.novelty() >= 0.5)
-                .count()
-            / (double) scores.length;
+    final double[] after =
+        TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(out, head))
+            .classify(known, vectors, 2)
+            .stream()
+            .mapToDouble(Classification::novelty)
+            .toArray();
     figures.put("traffic_known_prompts", known.size());
-    figures.put("traffic_false_novel_before", before);
-    figures.put("traffic_false_novel", after);
-    figures.put(
-        "traffic_shift",
-        moved.bias() == taxonomy.novelty().bias() ? 0.0 : taxonomy.novelty().bias() - moved.bias());
+    figures.put("traffic_false_novel_before", novelShare(scores));
+    figures.put("traffic_false_novel", novelShare(after));
+    figures.put("traffic_shift", taxonomy.novelty().bias() - moved.bias());
     System.err.printf(
         Locale.ROOT,
         "operating point on %d known prompts of %s: %.1f %% scored novel, %.1f %% after%n",
         known.size(),
         calibrateKnown,
-        100 * before,
-        100 * after);
+        100 * novelShare(scores),
+        100 * novelShare(after));
     return out;
+  }
+
+  /** Share scoring novel at the default threshold, the operating point's 0.5. */
+  private static double novelShare(final double[] scores) {
+    final Novelty rule = new Novelty(0.5);
+    return java.util.Arrays.stream(scores).filter(rule::isNovel).count() / (double) scores.length;
   }
 
   private TaskHead train(

@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
-import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.TaskMatch;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
-import dev.taskstream.taxonomy.TaxonomyFingerprint;
-import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalData;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,18 +48,11 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
     final Taxonomy taxonomy = loaded.taxonomy();
-    final TaskHead head = loaded.head();
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       // Refuse before any work: vectors from another embedder would be silently wrong.
-      taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), head));
-      final float[][] vectors = head.applyAll(engine.embed(all));
-      final VerbNounExtractor extractor = taxonomy.readsNames() ? new VerbNounExtractor() : null;
-      final List<Classification> results = new ArrayList<>();
-      for (int i = 0; i < vectors.length; i++) {
-        results.add(
-            taxonomy.classify(
-                vectors[i], top, extractor == null ? null : extractor.evidence(all.get(i))));
-      }
+      final TaxonomyClassifier classifier = TaxonomyClassifier.of(engine, loaded);
+      final float[][] vectors = classifier.vectors(all, false);
+      final List<Classification> results = classifier.classify(all, vectors, top);
       print(all, results, taxonomy);
       System.err.printf(
           Locale.ROOT,

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.Novelty;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
-import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalData;
 import dev.taskstream.tools.evaluation.EvalReport;
@@ -136,14 +134,10 @@ final class EvaluateCommand implements Callable<Integer> {
     final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
     final Taxonomy taxonomy = loaded.taxonomy();
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
-      taxonomy.requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), loaded.head()));
-      final float[][] vectors = loaded.head().applyAll(Progress.embedAll(engine, set.texts()));
-      final VerbNounExtractor extractor = taxonomy.readsNames() ? new VerbNounExtractor() : null;
-      final NameEvidence[] names =
-          extractor == null
-              ? null
-              : set.texts().stream().map(extractor::evidence).toArray(NameEvidence[]::new);
-      final TaggingReport r = TaggingReport.of(set, taxonomy.classifyAll(vectors, 3, names), rule);
+      final TaxonomyClassifier classifier = TaxonomyClassifier.of(engine, loaded);
+      final float[][] vectors = classifier.vectors(set.texts(), true);
+      final TaggingReport r =
+          TaggingReport.of(set, classifier.classify(set.texts(), vectors, 3), rule);
       if (json) {
         final ObjectMapper mapper = new ObjectMapper();
         final ObjectNode root = mapper.valueToTree(r);

@@ -70,7 +70,8 @@ public final class DiscoveryFeature implements TaggedStreamFeature {
    * @param namer instruction text to its {@code verb|noun} name, or null
    * @param taxonomy the running taxonomy
    * @param modelFingerprint the embedder's fingerprint id
-   * @param noveltyThreshold the novelty a cluster's centroid must reach
+   * @param noveltyThreshold the routing threshold: discovery takes at least the instructions it
+   *     calls novel
    * @param meters where discovery events are counted
    * @param promoted cluster id → the task it was promoted as
    */
@@ -123,12 +124,7 @@ public final class DiscoveryFeature implements TaggedStreamFeature {
         "discover",
         () ->
             new DiscoveryProcessor(
-                settings,
-                namer,
-                taxonomy,
-                modelFingerprint,
-                s -> count(s.name()),
-                noveltyThreshold),
+                settings, namer, taxonomy, modelFingerprint, s -> count(s.name())),
         "discovery-candidates");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -44,7 +44,6 @@ public final class DiscoveryProcessor
   private final Supplier<Taxonomy> taxonomy;
   private final String modelFingerprint;
   private final Consumer<EmergingStatus> listener;
-  private final double noveltyThreshold;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DiscoveryCluster> store;
   private MicroClusters clusters;
@@ -55,16 +54,13 @@ public final class DiscoveryProcessor
    * @param taxonomy the running taxonomy (nearest tasks and version in events)
    * @param modelFingerprint the embedder's fingerprint id
    * @param listener told each event's status (metrics)
-   * @param noveltyThreshold a cluster is reported only while its centroid scores at least this
    */
   public DiscoveryProcessor(
       final DiscoverySettings settings,
       final Function<String, String> namer,
       final Supplier<Taxonomy> taxonomy,
       final String modelFingerprint,
-      final Consumer<EmergingStatus> listener,
-      final double noveltyThreshold) {
-    this.noveltyThreshold = noveltyThreshold;
+      final Consumer<EmergingStatus> listener) {
     this.settings = settings;
     this.namer = namer;
     this.taxonomy = taxonomy;
@@ -80,9 +76,7 @@ public final class DiscoveryProcessor
     try (KeyValueIterator<String, DiscoveryCluster> it = store.all()) {
       it.forEachRemaining(kv -> stored.add(ClusterCodec.fromStored(kv.value)));
     }
-    clusters =
-        new MicroClusters(
-            settings, stored, new NewTaskGate(taxonomy, noveltyThreshold, false, true));
+    clusters = new MicroClusters(settings, stored, NewTaskGate.service(taxonomy));
     final long every = Math.max(1_000, Math.min(60_000, settings.halfLife().toMillis() / 10));
     context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }

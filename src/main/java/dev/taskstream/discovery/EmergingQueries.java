@@ -83,8 +83,7 @@ public final class EmergingQueries {
     this.streams = streams;
     this.settings = settings;
     this.taxonomy = taxonomy;
-    // As the processor's gate: the name check on, the centroid-novelty check off.
-    this.gate = new NewTaskGate(taxonomy, 0.5, false, true);
+    this.gate = NewTaskGate.service(taxonomy);
   }
 
   /**

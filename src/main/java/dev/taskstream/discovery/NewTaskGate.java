@@ -31,6 +31,17 @@ public final class NewTaskGate implements Predicate<Cluster> {
   private Set<String> pairs = Set.of();
 
   /**
+   * The gate the service uses, in the processor and in the emerging-tasks API alike: the name check
+   * on, the centroid-novelty check off (so no threshold is read).
+   *
+   * @param taxonomy the running taxonomy
+   * @return the gate
+   */
+  public static NewTaskGate service(final Supplier<Taxonomy> taxonomy) {
+    return new NewTaskGate(taxonomy, 1, false, true);
+  }
+
+  /**
    * @param taxonomy the running taxonomy
    * @param noveltyThreshold novelty the centroid must reach
    * @param checkNames whether a proposed name the taxonomy has blocks the report

@@ -113,28 +113,23 @@ public final class EngineTagger implements Tagger {
     final Taxonomy now = taxonomy.get();
     // Extraction costs about a millisecond: only where the taxonomy's novelty reads names, and
     // there only for instructions whose name could change the outcome (not a confident match).
-    List<Classification> classified = now.classifyAll(vectors, topK, null);
+    final List<Classification> classified = new ArrayList<>(now.classifyAll(vectors, topK, null));
     if (namer != null && now.readsNames()) {
       t = lap(Stage.SCORE, t, 0);
-      final NameEvidence[] evidence = new NameEvidence[texts.size()];
       int named = 0;
-      boolean any = false;
-      for (int i = 0; i < evidence.length; i++) {
+      for (int i = 0; i < classified.size(); i++) {
         if (!now.nameMatters(classified.get(i))) {
           continue;
         }
-        any = true;
-        evidence[i] = names.get(embedded.keys()[i]);
-        if (evidence[i] == null) {
-          evidence[i] = namer.apply(embedded.seen()[i]);
-          names.put(embedded.keys()[i], evidence[i]);
+        NameEvidence evidence = names.get(embedded.keys()[i]);
+        if (evidence == null) {
+          evidence = namer.apply(embedded.seen()[i]);
+          names.put(embedded.keys()[i], evidence);
           named++;
         }
+        classified.set(i, now.withName(classified.get(i), evidence));
       }
       t = lap(Stage.NAME, t, named);
-      if (any) {
-        classified = now.classifyAll(vectors, topK, evidence);
-      }
     }
     final List<Tagging> out = new ArrayList<>(vectors.length);
     for (int i = 0; i < vectors.length; i++) {

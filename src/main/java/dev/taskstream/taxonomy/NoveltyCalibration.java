@@ -228,45 +228,38 @@ public final class NoveltyCalibration {
   private record OperatingPoint(NoveltyModel model, double falseNovelRate, double novelRecall) {
     static OperatingPoint of(
         final NoveltyModel fitted, final List<Probe> probes, final double target) {
-      final double[] known = logits(fitted, probes, 0, Double.NaN, false);
-      final double shift = quantileAbove(known, target);
+      final double shift = quantileAbove(logits(fitted, probes, 0, false), target);
       NoveltyModel model = fitted.shifted(shift, 0);
       if (fitted.withName() != null) {
-        final double[] novelEmbedding = logits(fitted, probes, 1, Double.NaN, false);
+        final double[] novelEmbedding = logits(fitted, probes, 1, false);
         Arrays.sort(novelEmbedding);
         final double bound =
             Math.min(
                 novelEmbedding[(int) Math.floor(CONFIDENT_NOVEL_SHARE * novelEmbedding.length)],
                 shift);
-        final double nameShift = quantileAbove(logits(fitted, probes, 0, bound, true), target);
-        model =
-            fitted
-                .confidentBelow(bound)
-                .shifted(shift, Double.isFinite(nameShift) ? nameShift : shift);
+        final NoveltyModel bounded = fitted.confidentBelow(bound);
+        final double nameShift = quantileAbove(logits(bounded, probes, 0, true), target);
+        model = bounded.shifted(shift, Double.isFinite(nameShift) ? nameShift : shift);
       }
-      final double[] k = logits(model, probes, 0, model.confidentBelow(), true);
-      final double[] n = logits(model, probes, 1, model.confidentBelow(), true);
-      return new OperatingPoint(model, share(k), share(n));
+      return new OperatingPoint(
+          model, share(logits(model, probes, 0, true)), share(logits(model, probes, 1, true)));
     }
 
-    /** Each probe's logit with the given label; with names past the bound when asked. */
+    /**
+     * Each probe's logit with the given label: the embedding one, or with names the name model's,
+     * where a confident match (below the model's bound) can never score novel.
+     */
     private static double[] logits(
-        final NoveltyModel m,
-        final List<Probe> probes,
-        final int label,
-        final Double bound,
-        final boolean withNames) {
+        final NoveltyModel m, final List<Probe> probes, final int label, final boolean withNames) {
       return probes.stream()
           .filter(p -> p.label() == label)
           .mapToDouble(
               p -> {
-                final double[] e = p.embedding();
-                final double z =
-                    m.bias() + m.wTop1() * e[0] + m.wMargin() * e[1] + m.wCohesion() * e[2];
-                if (!withNames || m.withName() == null || p.withName() == null) {
+                final double z = m.embeddingLogit(p.embedding());
+                if (!withNames || m.withName() == null) {
                   return z;
                 }
-                if (bound != null && !Double.isNaN(bound) && z <= bound) {
+                if (m.confidentBelow() != null && z <= m.confidentBelow()) {
                   return Double.NEGATIVE_INFINITY;
                 }
                 return m.withName().z(p.withName());

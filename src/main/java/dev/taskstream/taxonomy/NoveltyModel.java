@@ -113,6 +113,14 @@ public record NoveltyModel(
   }
 
   /**
+   * @param x the embedding features ({@link #features(double, double, double)})
+   * @return the embedding logit
+   */
+  double embeddingLogit(final double[] x) {
+    return bias + wTop1 * x[0] + wMargin * x[1] + wCohesion * x[2];
+  }
+
+  /**
    * The model over embedding and name terms, each name term 0 or 1:
    *
    * <pre>

@@ -66,6 +66,19 @@ public final class Taxonomy {
   }
 
   /**
+   * The same classification with its instruction's name read as novelty evidence: top-k and margin
+   * do not depend on the name, so no similarity is computed again.
+   *
+   * @param c a classification made without the name
+   * @param name what the extractor made of the instruction
+   * @return the classification with the novelty {@link #classify(float[], int, NameEvidence)} gives
+   */
+  public Classification withName(final Classification c, final NameEvidence name) {
+    return new Classification(
+        c.top(), c.margin(), noveltyOf(c.best().similarity(), c.margin(), c.best().task(), name));
+  }
+
+  /**
    * @param model another novelty model (a moved operating point)
    * @return this taxonomy with it
    */
@@ -183,12 +196,14 @@ public final class Taxonomy {
     }
     final double s1 = bestSim[0];
     final double margin = n > 1 ? s1 - bestSim[1] : s1;
-    final TaskEntry nearest = tasks.get(best[0]);
-    final double score =
-        name == null
-            ? novelty.score(s1, margin, nearest.cohesion())
-            : novelty.score(s1, margin, nearest.cohesion(), names.features(name, nearest.key()));
-    return new Classification(top, margin, score);
+    return new Classification(top, margin, noveltyOf(s1, margin, tasks.get(best[0]), name));
+  }
+
+  private double noveltyOf(
+      final double s1, final double margin, final TaskEntry nearest, final NameEvidence name) {
+    return name == null
+        ? novelty.score(s1, margin, nearest.cohesion())
+        : novelty.score(s1, margin, nearest.cohesion(), names.features(name, nearest.key()));
   }
 
   /**

@@ -16,12 +16,10 @@ import java.util.Set;
  *
  * @param texts the kept instructions
  * @param tasks each one's task label
- * @param tasksCount distinct tasks
  * @param blank blank instructions dropped
  * @param repeats exact repeats dropped
  */
-public record TaxonomyInput(
-    List<String> texts, List<String> tasks, int tasksCount, int blank, int repeats) {
+public record TaxonomyInput(List<String> texts, List<String> tasks, int blank, int repeats) {
 
   /** Beyond this many tasks a bundle is refused: calibration is quadratic in them. */
   public static final int MAX_TASKS = 20_000;
@@ -98,7 +96,14 @@ public record TaxonomyInput(
               + " got "
               + multi);
     }
-    return new TaxonomyInput(List.copyOf(keptTexts), List.copyOf(keptTasks), n, blank, repeats);
+    return new TaxonomyInput(List.copyOf(keptTexts), List.copyOf(keptTasks), blank, repeats);
+  }
+
+  /**
+   * @return how many distinct tasks
+   */
+  public int tasksCount() {
+    return new HashSet<>(tasks).size();
   }
 
   /**
@@ -109,7 +114,7 @@ public record TaxonomyInput(
         Locale.ROOT,
         "%d instructions in %d tasks (%d blank and %d repeated instructions dropped)",
         texts.size(),
-        tasksCount,
+        tasksCount(),
         blank,
         repeats);
   }
