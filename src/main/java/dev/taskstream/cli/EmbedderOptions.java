@@ -4,6 +4,7 @@ import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.ExecutionProvider;
 import dev.taskstream.embedding.Pooling;
 import dev.taskstream.embedding.PromptTemplate;
+import dev.taskstream.embedding.Scoring;
 import picocli.CommandLine.Option;
 
 /** The embedder settings every command shares; turns into one validated {@link EmbedderConfig}. */
@@ -56,6 +57,13 @@ final class EmbedderOptions {
           "LRU entries, keyed by a digest of the text the model sees. Default: ${DEFAULT-VALUE}")
   int cacheSize = DEFAULTS.cacheSize();
 
+  @Option(
+      names = "--scoring",
+      description =
+          "Where the head and centroid similarities run: java, onnx (a second ONNX Runtime session"
+              + " on the encoder's provider) or auto (onnx on CUDA). Default: ${DEFAULT-VALUE}")
+  String scoring = DEFAULTS.scoring().name().toLowerCase(java.util.Locale.ROOT);
+
   EmbedderConfig toConfig() {
     return new EmbedderConfig(
         model,
@@ -66,6 +74,7 @@ final class EmbedderOptions {
         !noBucketing,
         threads,
         ExecutionProvider.parse(provider),
-        cacheSize);
+        cacheSize,
+        Scoring.parse(scoring));
   }
 }

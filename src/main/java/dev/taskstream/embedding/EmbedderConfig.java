@@ -15,6 +15,7 @@ import dev.taskstream.config.ConfigSection;
  * @param threads ONNX Runtime intra-op threads
  * @param provider where inference runs
  * @param cacheSize LRU entries keyed by a digest of the text the model sees; 0 disables the cache
+ * @param scoring where the head and centroid similarities run
  */
 public record EmbedderConfig(
     String model,
@@ -25,7 +26,8 @@ public record EmbedderConfig(
     boolean bucketing,
     int threads,
     ExecutionProvider provider,
-    int cacheSize) {
+    int cacheSize,
+    Scoring scoring) {
 
   /** The default encoder, chosen from the evaluation table in the README. */
   public static final String DEFAULT_MODEL = "bge-small-en-v15";
@@ -39,11 +41,13 @@ public record EmbedderConfig(
     require(threads >= 1 && threads <= 256, "threads must be in [1, 256]: " + threads);
     require(provider != null, "execution provider must be set");
     require(cacheSize >= 0, "cache size must be >= 0: " + cacheSize);
+    require(scoring != null, "scoring must be set (java, onnx or auto)");
   }
 
   /**
    * @return the defaults: {@value #DEFAULT_MODEL}, short PIE prompt, model pooling, 256 tokens,
-   *     batches of 32 with bucketing, all cores, {@code auto} provider, 10,000 cached texts
+   *     batches of 32 with bucketing, all cores, {@code auto} provider, 10,000 cached texts, {@code
+   *     auto} scoring
    */
   public static EmbedderConfig defaults() {
     return new EmbedderConfig(
@@ -55,7 +59,8 @@ public record EmbedderConfig(
         true,
         Runtime.getRuntime().availableProcessors(),
         ExecutionProvider.AUTO,
-        10_000);
+        10_000,
+        Scoring.AUTO);
   }
 
   /**
@@ -64,7 +69,8 @@ public record EmbedderConfig(
    */
   public EmbedderConfig withModel(final String value) {
     return new EmbedderConfig(
-        value, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize);
+        value, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize,
+        scoring);
   }
 
   /**
@@ -73,7 +79,8 @@ public record EmbedderConfig(
    */
   public EmbedderConfig withPrompt(final PromptTemplate value) {
     return new EmbedderConfig(
-        model, value, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize);
+        model, value, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize,
+        scoring);
   }
 
   /**
@@ -82,7 +89,8 @@ public record EmbedderConfig(
    */
   public EmbedderConfig withPooling(final Pooling value) {
     return new EmbedderConfig(
-        model, prompt, value, maxTokens, batchSize, bucketing, threads, provider, cacheSize);
+        model, prompt, value, maxTokens, batchSize, bucketing, threads, provider, cacheSize,
+        scoring);
   }
 
   /**
@@ -92,7 +100,7 @@ public record EmbedderConfig(
    */
   public EmbedderConfig withBatching(final int size, final boolean sorted) {
     return new EmbedderConfig(
-        model, prompt, pooling, maxTokens, size, sorted, threads, provider, cacheSize);
+        model, prompt, pooling, maxTokens, size, sorted, threads, provider, cacheSize, scoring);
   }
 
   /**
@@ -101,7 +109,7 @@ public record EmbedderConfig(
    */
   public EmbedderConfig withCacheSize(final int value) {
     return new EmbedderConfig(
-        model, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, value);
+        model, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, value, scoring);
   }
 
   private static void require(final boolean condition, final String message) {
@@ -129,8 +137,19 @@ public record EmbedderConfig(
             s.bool("bucketing", d.bucketing()),
             s.integer("threads", d.threads()),
             ExecutionProvider.parse(s.string("provider", d.provider().name())),
-            s.integer("cache-size", d.cacheSize()));
+            s.integer("cache-size", d.cacheSize()),
+            Scoring.parse(s.string("scoring", d.scoring().name())));
     s.finish();
     return e;
+  }
+
+  /**
+   * @param value where the head and centroid similarities run
+   * @return a copy with that choice
+   */
+  public EmbedderConfig withScoring(final Scoring value) {
+    return new EmbedderConfig(
+        model, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize,
+        value);
   }
 }

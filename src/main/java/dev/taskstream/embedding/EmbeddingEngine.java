@@ -1,10 +1,13 @@
 package dev.taskstream.embedding;
 
+import dev.taskstream.vectors.Affine;
 import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -26,6 +29,7 @@ public final class EmbeddingEngine implements AutoCloseable {
   private final Pooling pooling;
   private final EmbedderFingerprint fingerprint;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<OnnxScorer> scorers = new CopyOnWriteArrayList<>();
   private final AtomicLong texts = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong lookupNanos = new AtomicLong();
@@ -240,6 +244,31 @@ public final class EmbeddingEngine implements AutoCloseable {
   }
 
   /**
+   * @return whether the head and centroid similarities should run in ONNX Runtime: {@code scoring}
+   *     is {@code onnx}, or {@code auto} with the encoder on CUDA
+   */
+  public boolean scoresInOnnx() {
+    return config.scoring().inOnnx(activeProvider());
+  }
+
+  /**
+   * Opens the scoring graph for this engine's vectors on the provider the encoder runs on. The
+   * engine owns it and closes it in {@link #close()}, after the stream that uses it.
+   *
+   * @param head the head's projection, or empty for none
+   * @return the scorer
+   * @throws ModelContractException when ONNX Runtime refuses the graph
+   */
+  public OnnxScorer openScorer(final Optional<Affine> head) {
+    checkOpen();
+    // One intra-op thread: the graph is two small products per batch, run on the calling stream
+    // thread; a pool of its own would spin between batches on the cores Kafka's threads need.
+    final OnnxScorer scorer = OnnxScorer.open(head, encoder.dimension(), activeProvider(), 1);
+    scorers.add(scorer);
+    return scorer;
+  }
+
+  /**
    * @return the settings this engine was built with
    */
   public EmbedderConfig config() {
@@ -271,6 +300,7 @@ public final class EmbeddingEngine implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      scorers.forEach(OnnxScorer::close);
       encoder.close();
       tokenizer.close();
     }

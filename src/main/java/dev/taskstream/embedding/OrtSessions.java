@@ -42,8 +42,30 @@ final class OrtSessions {
     }
   }
 
+  /**
+   * Opens a small graph of ours (the scoring graph) on the provider the encoder already runs on: no
+   * fallback, since that provider is known to work.
+   */
+  static OrtSession graph(
+      final OrtEnvironment env,
+      final byte[] graph,
+      final String name,
+      final ExecutionProvider active,
+      final int threads) {
+    return create(env, graph, name, threads, active == ExecutionProvider.CUDA);
+  }
+
   private static OrtSession create(
       final OrtEnvironment env, final ModelArtifacts model, final int threads, final boolean cuda) {
+    return create(env, model.onnx(), "model '" + model.name() + "'", threads, cuda);
+  }
+
+  private static OrtSession create(
+      final OrtEnvironment env,
+      final byte[] onnx,
+      final String name,
+      final int threads,
+      final boolean cuda) {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(threads);
@@ -51,16 +73,10 @@ final class OrtSessions {
       if (cuda) {
         options.addCUDA(0);
       }
-      return env.createSession(model.onnx(), options);
+      return env.createSession(onnx, options);
     } catch (OrtException | UnsatisfiedLinkError e) {
       throw new ModelContractException(
-          "cannot load model '"
-              + model.name()
-              + "' on "
-              + (cuda ? "CUDA" : "CPU")
-              + ": "
-              + rootMessage(e),
-          e);
+          "cannot load " + name + " on " + (cuda ? "CUDA" : "CPU") + ": " + rootMessage(e), e);
     }
   }
 

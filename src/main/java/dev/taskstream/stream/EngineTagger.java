@@ -3,6 +3,7 @@ package dev.taskstream.stream;
 import dev.taskstream.embedding.EmbedderStats;
 import dev.taskstream.embedding.EmbeddingCache;
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.embedding.OnnxScorer;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.TaskHead;
@@ -13,7 +14,12 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** The production tagger: embed in one bucketed call, project through the head, classify. */
+/**
+ * The production tagger: embed in one bucketed call, project through the head, classify. The head
+ * and the similarities run as two matrix products in the JVM, or, where the engine says so ({@code
+ * embedder.scoring}; on CUDA by default), in ONNX Runtime's scoring graph beside the encoder, fed
+ * the current taxonomy's centroids each batch.
+ */
 public final class EngineTagger implements Tagger {
   private final EmbeddingEngine engine;
   private final TaskHead head;
@@ -22,6 +28,11 @@ public final class EngineTagger implements Tagger {
   private final Function<String, NameEvidence> namer;
   private final StreamObserver observer;
   private final EmbeddingCache<NameEvidence> names;
+  private final OnnxScorer scorer;
+  private volatile Prepared prepared;
+
+  /** A taxonomy's centroids as the scoring graph reads them, made once per taxonomy. */
+  private record Prepared(Taxonomy taxonomy, OnnxScorer.Centroids centroids) {}
 
   /**
    * @param engine the embedder (owned by the caller, closed after the stream)
@@ -90,6 +101,8 @@ public final class EngineTagger implements Tagger {
     this.taxonomy = taxonomy;
     this.topK = topK;
     this.namer = namer;
+    // Owned by the engine, closed with it after the stream.
+    this.scorer = engine.scoresInOnnx() ? engine.openScorer(head.affine()) : null;
   }
 
   @Override
@@ -107,13 +120,23 @@ public final class EngineTagger implements Tagger {
     observer.onStage(Stage.TOKENIZE, after.tokenizeNanos() - before.tokenizeNanos(), inferred);
     observer.onStage(Stage.ENCODE, after.encodeNanos() - before.encodeNanos(), inferred);
     long t = System.nanoTime();
-    final float[][] vectors = head.applyAll(embedded.vectors());
-    t = lap(Stage.HEAD, t, texts.size());
     // One snapshot per batch: a taxonomy change lands between batches, never inside one.
     final Taxonomy now = taxonomy.get();
+    final float[][] vectors;
+    final List<Classification> classified;
+    if (scorer != null && now.tasks().size() > 1) {
+      // Head and similarities in one graph run: reported under SCORE, HEAD is then empty.
+      final OnnxScorer.Scored scored =
+          scorer.score(embedded.vectors(), centroidsOf(now), now.candidates(topK));
+      vectors = scored.vectors();
+      classified = new ArrayList<>(now.classifyRanked(scored.rows(), scored.similarities(), topK));
+    } else {
+      vectors = head.applyAll(embedded.vectors());
+      t = lap(Stage.HEAD, t, texts.size());
+      classified = new ArrayList<>(now.classifyAll(vectors, topK, null));
+    }
     // Extraction costs about a millisecond: only where the taxonomy's novelty reads names, and
     // there only for instructions whose name could change the outcome (not a confident match).
-    final List<Classification> classified = new ArrayList<>(now.classifyAll(vectors, topK, null));
     if (namer != null && now.readsNames()) {
       t = lap(Stage.SCORE, t, 0);
       int named = 0;
@@ -137,6 +160,18 @@ public final class EngineTagger implements Tagger {
     }
     lap(Stage.SCORE, t, texts.size());
     return out;
+  }
+
+  private OnnxScorer.Centroids centroidsOf(final Taxonomy now) {
+    final Prepared p = prepared;
+    if (p != null && p.taxonomy() == now) {
+      return p.centroids();
+    }
+    // A new taxonomy (promotion, or the first batch): its matrix is fed to the same session.
+    final OnnxScorer.Centroids c =
+        OnnxScorer.Centroids.of(now.centroidMatrix(), now.tasks().size(), now.dimension());
+    prepared = new Prepared(now, c);
+    return c;
   }
 
   private long lap(final Stage stage, final long since, final int items) {

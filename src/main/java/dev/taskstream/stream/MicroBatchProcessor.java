@@ -213,7 +213,13 @@ final class MicroBatchProcessor
     for (final TaskMatch m : c.top()) {
       alternatives.add(new TaskScore(m.task().key(), m.similarity()));
     }
-    final List<Float> embedding = t.vector() == null ? null : Vectors.toList(t.vector());
+    final boolean tapped =
+        t.vector() != null && taps.stream().anyMatch(tap -> tap.takes(c.novelty()));
+    // The vector as Avro's list of boxed floats only where a record carries it.
+    final List<Float> embedding =
+        t.vector() == null || !(tapped || settings.includeEmbedding())
+            ? null
+            : Vectors.toList(t.vector());
     final TaggedInstruction tagged =
         tagged(e, t, alternatives, now, settings.includeEmbedding() ? embedding : null);
     final long timestamp = e.getEventTime() == null ? now : e.getEventTime().toEpochMilli();
@@ -221,8 +227,6 @@ final class MicroBatchProcessor
     // a record (its time, say) fails before any of its outputs exist, and is dead-lettered whole.
     final Record<String, SpecificRecord> out = new Record<>(e.getId(), tagged, timestamp);
     final boolean novel = novelty.isNovel(c.novelty());
-    final boolean tapped =
-        t.vector() != null && taps.stream().anyMatch(tap -> tap.takes(c.novelty()));
     final TaggedInstruction candidate =
         !tapped || tagged.getEmbedding() != null
             ? tagged

@@ -1,9 +1,11 @@
 package dev.taskstream.taxonomy;
 
+import dev.taskstream.vectors.Affine;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -93,6 +95,12 @@ public final class LdaHead implements TaskHead {
       centred[j] = vector[j] - mean[j];
     }
     return projection.apply(centred);
+  }
+
+  @Override
+  public Optional<Affine> affine() {
+    return Optional.of(
+        new Affine(projection.in(), projection.out(), projection.weights(), mean.clone()));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.taskstream.taxonomy;
 
 import dev.taskstream.embedding.Digests;
+import dev.taskstream.vectors.Affine;
 import dev.taskstream.vectors.Gemm;
 import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A linear projection {@code y = normalize(W x)} trained to pull instructions of one task together.
@@ -105,6 +107,11 @@ public final class LinearHead implements TaskHead {
       y[r] = sum;
     }
     return y;
+  }
+
+  @Override
+  public Optional<Affine> affine() {
+    return Optional.of(new Affine(in, out, weights.clone(), null));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.taskstream.taxonomy;
 
+import dev.taskstream.vectors.Affine;
+import java.util.Optional;
+
 /**
  * A projection applied to frozen embedder vectors to make them task-focused. Output vectors are
  * unit length. Implementations are immutable and thread-safe.
@@ -21,6 +24,11 @@ public interface TaskHead {
         @Override
         public int outputDimension(final int inputDimension) {
           return inputDimension;
+        }
+
+        @Override
+        public Optional<Affine> affine() {
+          return Optional.empty();
         }
       };
 
@@ -52,4 +60,11 @@ public interface TaskHead {
     }
     return out;
   }
+
+  /**
+   * The head as plain arrays, for a runtime other than this JVM (the ONNX scoring graph).
+   *
+   * @return its projection, or empty when it leaves vectors as they are ({@link #NONE})
+   */
+  Optional<Affine> affine();
 }

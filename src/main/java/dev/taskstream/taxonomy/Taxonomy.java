@@ -187,6 +187,54 @@ public final class Taxonomy {
     return out;
   }
 
+  /**
+   * @param k candidates asked for
+   * @return how many nearest tasks a classification needs ranked: k, at least two (for the margin),
+   *     at most the task count
+   */
+  public int candidates(final int k) {
+    return Math.max(2, Math.min(k, tasks.size()));
+  }
+
+  /**
+   * Classifications from nearest tasks ranked elsewhere (the ONNX scoring graph's TopK): the same
+   * top-k, margin and novelty as {@link #classifyAll} for the same similarities.
+   *
+   * @param rows each vector's {@link #candidates(int)} nearest task rows, best first, row-major
+   * @param similarities their similarities, same layout
+   * @param k how many candidates to return
+   * @return one classification per vector, in order, without name evidence
+   */
+  public List<Classification> classifyRanked(
+      final int[] rows, final float[] similarities, final int k) {
+    final int keep = candidates(k);
+    if (rows.length != similarities.length || rows.length % keep != 0) {
+      throw new IllegalArgumentException(
+          "ranked rows "
+              + rows.length
+              + " and similarities "
+              + similarities.length
+              + " are not whole rows of "
+              + keep);
+    }
+    final int b = rows.length / keep;
+    final List<Classification> out = new ArrayList<>(b);
+    final int[] best = new int[keep];
+    final double[] bestSim = new double[keep];
+    for (int i = 0; i < b; i++) {
+      for (int r = 0; r < keep; r++) {
+        final int row = rows[i * keep + r];
+        if (row < 0 || row >= tasks.size()) {
+          throw new IllegalArgumentException("no task row " + row + " in " + version);
+        }
+        best[r] = row;
+        bestSim[r] = similarities[i * keep + r];
+      }
+      out.add(finish(best, bestSim, k, null));
+    }
+    return out;
+  }
+
   private Classification finish(
       final int[] best, final double[] bestSim, final int k, final NameEvidence name) {
     final int n = tasks.size();

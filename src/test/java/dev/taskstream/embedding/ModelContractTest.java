@@ -23,7 +23,16 @@ class ModelContractTest {
 
   private static EmbedderConfig smallModelOn(final ExecutionProvider provider) {
     return new EmbedderConfig(
-        "all-minilm-l6-v2-q", PromptTemplate.NONE, null, 256, 8, true, 1, provider, 0);
+        "all-minilm-l6-v2-q",
+        PromptTemplate.NONE,
+        null,
+        256,
+        8,
+        true,
+        1,
+        provider,
+        0,
+        Scoring.AUTO);
   }
 
   private static EmbedderConfig configFor(final Path model) {

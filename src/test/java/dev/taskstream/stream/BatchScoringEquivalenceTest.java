@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.embedding.OnnxScorer;
+import dev.taskstream.embedding.Scoring;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.TaskHead;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The batched tagging path (the head as one GEMM, similarities as one GEMM) against the per-vector
  * path it replaced, on real vectors of the default embedder and taxonomy: the bundled sample and
  * 2,000 IEB instructions (when {@code ../shared/ieb} is present, as in CI). Same top-k tasks,
- * similarities, margins and novelty to 1e-5.
+ * similarities, margins and novelty to 1e-5; and the same again from ONNX Runtime's scoring graph
+ * (head, similarities and TopK in one session, {@code embedder.scoring=onnx}).
  */
 class BatchScoringEquivalenceTest {
   private static final double TOLERANCE = 1e-5;
@@ -53,13 +56,29 @@ class BatchScoringEquivalenceTest {
   }
 
   private static void compare(final List<String> texts) {
-    // Given the default embedder's vectors of the texts and their names
-    final float[][] raw;
-    try (EmbeddingEngine engine = EmbeddingEngine.open(EmbedderConfig.defaults())) {
-      raw = engine.embed(texts);
-    }
     final TaskHead head = loaded.head();
     final Taxonomy taxonomy = loaded.taxonomy();
+    // Given the default embedder's vectors of the texts and their names, and ONNX Runtime's scoring
+    final float[][] raw;
+    final float[][] onnxVectors;
+    final List<Classification> onnx;
+    try (EmbeddingEngine engine =
+        EmbeddingEngine.open(EmbedderConfig.defaults().withScoring(Scoring.ONNX))) {
+      raw = engine.embed(texts);
+      final OnnxScorer scorer = engine.openScorer(head.affine());
+      final OnnxScorer.Centroids centroids =
+          OnnxScorer.Centroids.of(
+              taxonomy.centroidMatrix(), taxonomy.tasks().size(), taxonomy.dimension());
+      final OnnxScorer.Scored scored = scorer.score(raw, centroids, taxonomy.candidates(3));
+      onnxVectors = scored.vectors();
+      onnx = new ArrayList<>();
+      final List<Classification> ranked =
+          taxonomy.classifyRanked(scored.rows(), scored.similarities(), 3);
+      for (int i = 0; i < ranked.size(); i++) {
+        // The graph ranks without names; the tagger then reads them where they matter.
+        onnx.add(taxonomy.withName(ranked.get(i), extractor.evidence(texts.get(i))));
+      }
+    }
     final NameEvidence[] names = new NameEvidence[texts.size()];
     for (int i = 0; i < names.length; i++) {
       names[i] = extractor.evidence(texts.get(i));
@@ -75,7 +94,20 @@ class BatchScoringEquivalenceTest {
     final float[][] batch = head.applyAll(raw);
     final List<Classification> batched = taxonomy.classifyAll(batch, 3, names);
     // Then the vectors, the tasks, their similarities, margins and novelty agree
-    for (int i = 0; i < raw.length; i++) {
+    agree(texts, single, reference, batch, batched);
+    // And so do ONNX Runtime's
+    agree(texts, single, reference, onnxVectors, onnx);
+  }
+
+  private static void agree(
+      final List<String> texts,
+      final List<float[]> single,
+      final List<Classification> reference,
+      final float[][] batch,
+      final List<Classification> batched) {
+    assertThat(batched).hasSameSizeAs(reference);
+    for (int i = 0; i < texts.size(); i++) {
+      assertThat(batch[i]).hasSameSizeAs(single.get(i));
       for (int j = 0; j < batch[i].length; j++) {
         assertThat((double) batch[i][j]).isCloseTo(single.get(i)[j], within(TOLERANCE));
       }
