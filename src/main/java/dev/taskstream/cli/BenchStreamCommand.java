@@ -57,8 +57,9 @@ final class BenchStreamCommand implements Callable<Integer> {
   @Option(
       names = "--cached",
       description =
-          "Also time a second pass over the same events with every text already embedded (the"
-              + " encoder out of the way): what everything around the encoder allows.")
+          "Also time a second pass over the same events (three times over) with every text"
+              + " already embedded (the encoder out of the way): what everything around the"
+              + " encoder allows.")
   boolean cached;
 
   @Option(
