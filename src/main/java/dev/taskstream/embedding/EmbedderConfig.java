@@ -112,6 +112,16 @@ public record EmbedderConfig(
         model, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, value, scoring);
   }
 
+  /**
+   * @param value where the head and centroid similarities run
+   * @return a copy with that choice
+   */
+  public EmbedderConfig withScoring(final Scoring value) {
+    return new EmbedderConfig(
+        model, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize,
+        value);
+  }
+
   private static void require(final boolean condition, final String message) {
     if (!condition) {
       throw new IllegalArgumentException(message);
@@ -141,15 +151,5 @@ public record EmbedderConfig(
             Scoring.parse(s.string("scoring", d.scoring().name())));
     s.finish();
     return e;
-  }
-
-  /**
-   * @param value where the head and centroid similarities run
-   * @return a copy with that choice
-   */
-  public EmbedderConfig withScoring(final Scoring value) {
-    return new EmbedderConfig(
-        model, prompt, pooling, maxTokens, batchSize, bucketing, threads, provider, cacheSize,
-        value);
   }
 }

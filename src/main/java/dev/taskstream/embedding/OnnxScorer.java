@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
 import dev.taskstream.vectors.Affine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,19 +48,13 @@ public final class OnnxScorer implements AutoCloseable {
   private final OrtSession session;
   private final int in;
   private final int out;
-  private final ExecutionProvider provider;
 
   private OnnxScorer(
-      final OrtEnvironment env,
-      final OrtSession session,
-      final int in,
-      final int out,
-      final ExecutionProvider provider) {
+      final OrtEnvironment env, final OrtSession session, final int in, final int out) {
     this.env = env;
     this.session = session;
     this.in = in;
     this.out = out;
-    this.provider = provider;
   }
 
   static OnnxScorer open(
@@ -79,8 +74,7 @@ public final class OnnxScorer implements AutoCloseable {
     final OrtSession session =
         OrtSessions.graph(env, graph(head, dimension), "the scoring graph", provider, threads);
     LOG.info("head and scoring in ONNX Runtime on {}", provider);
-    return new OnnxScorer(
-        env, session, dimension, head.map(Affine::out).orElse(dimension), provider);
+    return new OnnxScorer(env, session, dimension, head.map(Affine::out).orElse(dimension));
   }
 
   /**
@@ -174,13 +168,6 @@ public final class OnnxScorer implements AutoCloseable {
     }
   }
 
-  /**
-   * @return the provider the graph runs on (the encoder's)
-   */
-  public ExecutionProvider provider() {
-    return provider;
-  }
-
   @Override
   public void close() {
     try {
@@ -196,62 +183,45 @@ public final class OnnxScorer implements AutoCloseable {
     final GraphProto.Builder g =
         GraphProto.newBuilder()
             .setName("taskstream-scoring")
-            .addInput(floatInput(POOLED, "batch", dimension))
-            .addInput(floatInput(CENTROIDS, "tasks", h))
-            .addInput(
-                ValueInfoProto.newBuilder()
-                    .setName(K)
-                    .setType(tensorType(TensorProto.DataType.INT64, fixed(1))));
+            .addInput(value(POOLED, TensorProto.DataType.FLOAT, "batch", dimension))
+            .addInput(value(CENTROIDS, TensorProto.DataType.FLOAT, "tasks", h))
+            .addInput(value(K, TensorProto.DataType.INT64, 1));
     if (head.isPresent()) {
       final Affine a = head.get();
       String x = POOLED;
       if (a.offset() != null) {
         g.addInitializer(floats("offset", a.offset(), a.in()));
-        g.addNode(node("Sub", x, "offset", "centred"));
+        g.addNode(node("Sub", "centred", x, "offset"));
         x = "centred";
       }
       g.addInitializer(floats("weights", a.weights(), a.out(), a.in()));
+      g.addNode(node("Gemm", "projected", x, "weights").addAttribute(ints("transB", 1)));
+      // normalize: y / max(|y|, tiny); a zero row stays zero, as Vectors.normalizeInPlace leaves it
       g.addNode(
-          node("Gemm", x, "weights", "projected").toBuilder().addAttribute(intAttr("transB", 1)));
-      // normalize: y / max(|y|, tiny); a zero row stays zero, as Vectors.normalizeInPlace leaves
-      // it.
-      g.addNode(
-          NodeProto.newBuilder()
-              .setOpType("ReduceSumSquare")
-              .addInput("projected")
-              .addOutput("squares")
+          node("ReduceSumSquare", "squares", "projected")
               .addAttribute(
                   AttributeProto.newBuilder()
                       .setName("axes")
                       .setType(AttributeProto.AttributeType.INTS)
                       .addInts(1))
-              .addAttribute(intAttr("keepdims", 1)));
-      g.addNode(node("Sqrt", "squares", null, "norm"));
+              .addAttribute(ints("keepdims", 1)));
+      g.addNode(node("Sqrt", "norm", "squares"));
       g.addInitializer(floats("tiny", new float[] {Float.MIN_NORMAL}));
-      g.addNode(node("Max", "norm", "tiny", "safe_norm"));
-      g.addNode(node("Div", "projected", "safe_norm", VECTORS));
+      g.addNode(node("Max", "safe_norm", "norm", "tiny"));
+      g.addNode(node("Div", VECTORS, "projected", "safe_norm"));
     } else {
-      g.addNode(node("Identity", POOLED, null, VECTORS));
+      g.addNode(node("Identity", VECTORS, POOLED));
     }
+    g.addNode(node("Gemm", "all_similarities", VECTORS, CENTROIDS).addAttribute(ints("transB", 1)));
     g.addNode(
-        node("Gemm", VECTORS, CENTROIDS, "all_similarities").toBuilder()
-            .addAttribute(intAttr("transB", 1)));
-    g.addNode(
-        NodeProto.newBuilder()
-            .setOpType("TopK")
-            .addInput("all_similarities")
-            .addInput(K)
-            .addOutput(SIMILARITIES)
+        node("TopK", SIMILARITIES, "all_similarities", K)
             .addOutput(ROWS)
-            .addAttribute(intAttr("axis", 1))
-            .addAttribute(intAttr("largest", 1))
-            .addAttribute(intAttr("sorted", 1)));
-    g.addOutput(floatOutput(VECTORS, "batch", h));
-    g.addOutput(floatOutput(SIMILARITIES, "batch", "k"));
-    g.addOutput(
-        ValueInfoProto.newBuilder()
-            .setName(ROWS)
-            .setType(tensorType(TensorProto.DataType.INT64, dims("batch", "k"))));
+            .addAttribute(ints("axis", 1))
+            .addAttribute(ints("largest", 1))
+            .addAttribute(ints("sorted", 1)));
+    g.addOutput(value(VECTORS, TensorProto.DataType.FLOAT, "batch", h));
+    g.addOutput(value(SIMILARITIES, TensorProto.DataType.FLOAT, "batch", "k"));
+    g.addOutput(value(ROWS, TensorProto.DataType.INT64, "batch", "k"));
     return ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .setProducerName("taskstream")
@@ -261,16 +231,17 @@ public final class OnnxScorer implements AutoCloseable {
         .toByteArray();
   }
 
-  private static NodeProto node(
-      final String op, final String a, final String b, final String output) {
-    final NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output).addInput(a);
-    if (b != null) {
-      n.addInput(b);
+  /** A node named after its (first) output. */
+  private static NodeProto.Builder node(
+      final String op, final String output, final String... inputs) {
+    final NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(output);
+    for (final String input : inputs) {
+      n.addInput(input);
     }
-    return n.addOutput(output).build();
+    return n.addOutput(output);
   }
 
-  private static AttributeProto intAttr(final String name, final long value) {
+  private static AttributeProto ints(final String name, final long value) {
     return AttributeProto.newBuilder()
         .setName(name)
         .setType(AttributeProto.AttributeType.INT)
@@ -287,52 +258,27 @@ public final class OnnxScorer implements AutoCloseable {
     final ByteBuffer raw =
         ByteBuffer.allocate(data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     raw.asFloatBuffer().put(data);
-    return t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array())).build();
+    return t.setRawData(ByteString.copyFrom(raw.array())).build();
   }
 
-  private static ValueInfoProto floatInput(final String name, final String rows, final int cols) {
+  /**
+   * A graph input or output.
+   *
+   * @param dims each a size ({@link Integer}) or a symbolic name ({@link String})
+   */
+  private static ValueInfoProto value(
+      final String name, final TensorProto.DataType type, final Object... dims) {
+    final TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (final Object d : dims) {
+      final TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+      shape.addDim(d instanceof Integer size ? dim.setDimValue(size) : dim.setDimParam((String) d));
+    }
     return ValueInfoProto.newBuilder()
         .setName(name)
         .setType(
-            tensorType(
-                TensorProto.DataType.FLOAT,
-                TensorShapeProto.newBuilder()
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(rows))
-                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(cols))
-                    .build()))
-        .build();
-  }
-
-  private static ValueInfoProto floatOutput(final String name, final String rows, final int cols) {
-    return floatInput(name, rows, cols);
-  }
-
-  private static ValueInfoProto floatOutput(
-      final String name, final String rows, final String cols) {
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(tensorType(TensorProto.DataType.FLOAT, dims(rows, cols)))
-        .build();
-  }
-
-  private static TensorShapeProto dims(final String... params) {
-    final TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-    for (final String p : params) {
-      s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(p));
-    }
-    return s.build();
-  }
-
-  private static TensorShapeProto fixed(final int n) {
-    return TensorShapeProto.newBuilder()
-        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(n))
-        .build();
-  }
-
-  private static TypeProto tensorType(
-      final TensorProto.DataType type, final TensorShapeProto shape) {
-    return TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
         .build();
   }
 }

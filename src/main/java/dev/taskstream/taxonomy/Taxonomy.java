@@ -130,7 +130,7 @@ public final class Taxonomy {
           "vector has dimension " + vector.length + ", taxonomy " + dimension);
     }
     final int n = tasks.size();
-    final int keep = Math.max(2, Math.min(k, n));
+    final int keep = candidates(k);
     final int[] best = new int[keep];
     final double[] bestSim = new double[keep];
     java.util.Arrays.fill(bestSim, Double.NEGATIVE_INFINITY);
@@ -170,7 +170,7 @@ public final class Taxonomy {
     final int n = tasks.size();
     final float[] sims = Gemm.timesTransposed(batch, b, centroids, n, dimension);
     final List<Classification> out = new ArrayList<>(b);
-    final int keep = Math.max(2, Math.min(k, n));
+    final int keep = candidates(k);
     final int[] best = new int[keep];
     final double[] bestSim = new double[keep];
     for (int i = 0; i < b; i++) {
