@@ -95,6 +95,7 @@ public final class StreamService implements AutoCloseable {
     final EmbeddingEngine engine = EmbeddingEngine.open(config.embedder());
     final ServiceMetrics metrics = new ServiceMetrics();
     ApiServer api = null;
+    KafkaStreams streams = null;
     List<TaggedStreamFeature> features = List.of();
     try {
       final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
@@ -131,8 +132,7 @@ public final class StreamService implements AutoCloseable {
       // Every instance learns of a promoted task's topic from the change that adds it.
       live.onApplied(c -> restricted.known(c.topic()));
       final StallWatch watch = new StallWatch(metrics);
-      final KafkaStreams streams =
-          streams(config, registry, live, engine, tagger, restricted, features, watch, api);
+      streams = streams(config, registry, live, engine, tagger, restricted, features, watch, api);
       // A thread that still fails (broker or registry trouble) is replaced; one replaced again
       // and again with nothing processed in between is reported as a stall (health DOWN).
       streams.setUncaughtExceptionHandler(watch);
@@ -153,12 +153,16 @@ public final class StreamService implements AutoCloseable {
       }
       return service;
     } catch (IOException | RuntimeException e) {
+      // What was opened is closed in reverse order; the engine only once the stream has stopped.
       if (api != null) {
         api.close();
       }
+      final boolean stopped = streams == null || stopStreams(streams);
       features.forEach(TaggedStreamFeature::close);
       metrics.close();
-      engine.close();
+      if (stopped) {
+        engine.close();
+      }
       throw e;
     }
   }
@@ -282,15 +286,33 @@ public final class StreamService implements AutoCloseable {
    */
   @Override
   public void close() {
+    boolean stopped = false;
     try {
       if (api != null) {
         api.close();
       }
-      streams.close(CLOSE_TIMEOUT);
+      stopped = stopStreams(streams);
       features.forEach(TaggedStreamFeature::close);
     } finally {
       metrics.close();
-      engine.close();
+      if (stopped) {
+        engine.close();
+      }
     }
+  }
+
+  /**
+   * Closes the stream, bounded; says so when its threads did not stop in time, in which case the
+   * engine they may still be using is left open (closing its native session under a running
+   * inference would crash the process; the process is exiting anyway).
+   */
+  private static boolean stopStreams(final KafkaStreams streams) {
+    final boolean stopped = streams.close(CLOSE_TIMEOUT);
+    if (!stopped) {
+      LOG.error(
+          "Kafka Streams did not stop within {}: the encoder is left open for its threads",
+          CLOSE_TIMEOUT);
+    }
+    return stopped;
   }
 }

@@ -9,6 +9,7 @@ import dev.taskstream.taxonomy.NoveltyCalibration;
 import dev.taskstream.taxonomy.NoveltyModel;
 import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaskHead;
+import dev.taskstream.taxonomy.TaskMerge;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBuilder;
 import dev.taskstream.taxonomy.TaxonomyBundle;
@@ -100,6 +101,18 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   boolean trainHead;
 
   @Option(
+      names = "--merge",
+      description =
+          "Merge near-synonymous verb|noun keys (same noun, verbs of one class, centroids at least"
+              + " --merge-similarity apart); the merged key names every original pair")
+  boolean merge;
+
+  @Option(
+      names = "--merge-similarity",
+      description = "With --merge: the embedding check. Default: ${DEFAULT-VALUE}")
+  double mergeSimilarity = TaskMerge.DEFAULT_MIN_SIMILARITY;
+
+  @Option(
       names = "--holdout",
       description = "With --train-head: share of tasks held out. Default: ${DEFAULT-VALUE}")
   double holdout = 0.2;
@@ -138,10 +151,21 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       texts.addAll(p.texts());
       tasks.addAll(p.tasks());
     }
-    final TaxonomyInput input = TaxonomyInput.of(texts, tasks, folds);
-    System.err.println(input.describe());
+    final TaxonomyInput raw = TaxonomyInput.of(texts, tasks, folds);
+    System.err.println(raw.describe());
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
-      final float[][] frozen = cache.embed(engine, input.texts());
+      final float[][] frozen = cache.embed(engine, raw.texts());
+      final TaskMerge.Result merged =
+          merge ? TaskMerge.of(raw.tasks(), frozen, mergeSimilarity) : null;
+      final TaxonomyInput input = merged == null ? raw : raw.relabelled(merged.keyOf());
+      if (merged != null) {
+        System.err.printf(
+            Locale.ROOT,
+            "merged near-synonymous keys: %d groups, %d tasks -> %d%n",
+            merged.groups().size(),
+            raw.tasksCount(),
+            merged.tasksAfter());
+      }
       final TaskHead head = trainHead ? train(input, frozen, labelled) : headOption.load();
       final float[][] vectors = head.applyAll(frozen);
       final List<NameEvidence> evidence =
@@ -170,6 +194,11 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
               labelled.sources(),
               calibration.model());
       final Map<String, Object> figures = new LinkedHashMap<>();
+      if (merged != null) {
+        figures.put("merge_min_similarity", mergeSimilarity);
+        figures.put("merged_groups", merged.groups().size());
+        figures.put("tasks_before_merge", raw.tasksCount());
+      }
       if (calibrateKnown != null) {
         taxonomy = tighten(taxonomy, engine, head, figures);
       }
@@ -214,14 +243,13 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     }
     final TaxonomyClassifier before =
         TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(taxonomy, head));
-    final float[][] vectors = before.vectors(known, false);
     final double[] scores =
-        before.classify(known, vectors, 2).stream().mapToDouble(Classification::novelty).toArray();
+        before.classify(known, 2).stream().mapToDouble(Classification::novelty).toArray();
     final NoveltyModel moved = NoveltyCalibration.tighten(taxonomy.novelty(), scores, falseNovel);
     final Taxonomy out = taxonomy.withNovelty(moved);
     final double[] after =
         TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(out, head))
-            .classify(known, vectors, 2)
+            .classify(known, 2)
             .stream()
             .mapToDouble(Classification::novelty)
             .toArray();

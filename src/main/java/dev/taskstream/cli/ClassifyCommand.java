@@ -51,13 +51,12 @@ final class ClassifyCommand implements Callable<Integer> {
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       final TaxonomyClassifier classifier = TaxonomyClassifier.of(engine, loaded);
-      final float[][] vectors = classifier.vectors(all, false);
-      final List<Classification> results = classifier.classify(all, vectors, top);
+      final List<Classification> results = classifier.classify(all, top);
       print(all, results, taxonomy);
       System.err.printf(
           Locale.ROOT,
           "classified %d instructions against %d tasks (cost per instruction: see bench)%n",
-          vectors.length,
+          results.size(),
           taxonomy.tasks().size());
     }
     return 0;

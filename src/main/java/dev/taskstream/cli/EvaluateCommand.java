@@ -135,9 +135,13 @@ final class EvaluateCommand implements Callable<Integer> {
     final Taxonomy taxonomy = loaded.taxonomy();
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       final TaxonomyClassifier classifier = TaxonomyClassifier.of(engine, loaded);
-      final float[][] vectors = classifier.vectors(set.texts(), true);
       final TaggingReport r =
-          TaggingReport.of(set, classifier.classify(set.texts(), vectors, 3), rule);
+          TaggingReport.of(
+              set,
+              classifier.tag(set.texts(), 3, true).stream()
+                  .map(dev.taskstream.stream.Tagger.Tagging::classification)
+                  .toList(),
+              rule);
       if (json) {
         final ObjectMapper mapper = new ObjectMapper();
         final ObjectNode root = mapper.valueToTree(r);

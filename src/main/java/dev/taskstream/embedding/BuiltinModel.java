@@ -17,11 +17,37 @@ public enum BuiltinModel {
   private final String modelName;
   private final String resourceStem;
   private final Pooling pooling;
+  private final BuiltinModel base;
+  private final String overlayResource;
 
   BuiltinModel(final String modelName, final String resourceStem, final Pooling pooling) {
     this.modelName = modelName;
     this.resourceStem = resourceStem;
     this.pooling = pooling;
+    this.base = null;
+    this.overlayResource = null;
+  }
+
+  BuiltinModel(final String modelName, final BuiltinModel base, final String overlayResource) {
+    this.modelName = modelName;
+    this.resourceStem = base.resourceStem;
+    this.pooling = base.pooling;
+    this.base = base;
+    this.overlayResource = overlayResource;
+  }
+
+  /**
+   * @return the model a tuned built-in's overlay applies to, if this is one
+   */
+  public Optional<BuiltinModel> base() {
+    return Optional.ofNullable(base);
+  }
+
+  /**
+   * @return the classpath resource of a tuned built-in's weight overlay
+   */
+  Optional<String> overlayResource() {
+    return Optional.ofNullable(overlayResource);
   }
 
   /**

@@ -223,6 +223,30 @@ public final class EmbeddingEngine implements AutoCloseable {
   }
 
   /**
+   * The token ids the encoder sees for each instruction (cleaned, rendered into the prompt, cut
+   * where the service cuts), so that a trainer feeds its block exactly what ONNX Runtime is fed.
+   *
+   * @param instructions accepted instructions
+   * @return one id sequence per instruction, unpadded
+   */
+  public long[][] tokenIds(final List<String> instructions) {
+    checkOpen();
+    final PromptedTokenizer.Encoded[] encoded = tokenizer.encode(instructions);
+    final long[][] ids = new long[encoded.length][];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = encoded[i].ids();
+    }
+    return ids;
+  }
+
+  /**
+   * @return the pooling this engine applies to token states
+   */
+  public Pooling pooling() {
+    return fingerprint.pooling();
+  }
+
+  /**
    * @return the vector size
    */
   public int dimension() {

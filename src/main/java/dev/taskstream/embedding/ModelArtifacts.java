@@ -29,6 +29,12 @@ public record ModelArtifacts(
   /** The optional metadata file of a model directory. */
   public static final String METADATA_FILE = "model.json";
 
+  /** In {@code model.json}: the base model a tuned directory's overlay applies to. */
+  public static final String BASE_KEY = "base";
+
+  /** In {@code model.json}: the overlay file, relative to the directory. */
+  public static final String OVERLAY_KEY = "overlay";
+
   /**
    * Resolves a built-in model name or a model directory.
    *
@@ -54,6 +60,12 @@ public record ModelArtifacts(
   }
 
   private static ModelArtifacts fromBuiltin(final BuiltinModel model) {
+    if (model.base().isPresent()) {
+      return withOverlayResource(
+          model.overlayResource().orElseThrow(),
+          fromBuiltin(model.base().get()),
+          model.modelName());
+    }
     final byte[] onnx = resource(model.onnxResource(), model);
     final byte[] tokenizer = resource(model.tokenizerResource(), model);
     return new ModelArtifacts(
@@ -84,6 +96,15 @@ public record ModelArtifacts(
   }
 
   private static ModelArtifacts fromDirectory(final Path dir) {
+    final JsonNode overlayMeta;
+    try {
+      overlayMeta = readMetadata(dir.resolve(METADATA_FILE));
+    } catch (IOException e) {
+      throw new ModelContractException("cannot read " + dir.resolve(METADATA_FILE) + ": " + e, e);
+    }
+    if (overlayMeta.hasNonNull(BASE_KEY)) {
+      return fromOverlay(dir, overlayMeta);
+    }
     final Path onnxFile = dir.resolve("model.onnx");
     final Path tokenizerFile = dir.resolve("tokenizer.json");
     for (final Path required : new Path[] {onnxFile, tokenizerFile}) {
@@ -107,6 +128,49 @@ public record ModelArtifacts(
           Digests.sha256Hex(onnx));
     } catch (IOException e) {
       throw new ModelContractException("cannot read model directory " + dir + ": " + e, e);
+    }
+  }
+
+  /**
+   * A tuned model directory: {@code model.json} names the base model (a built-in or a directory)
+   * and the overlay file beside it; no copy of the base graph is kept.
+   */
+  private static ModelArtifacts fromOverlay(final Path dir, final JsonNode meta) {
+    final String baseSpec = meta.get(BASE_KEY).asText();
+    final Path overlayFile = dir.resolve(meta.path(OVERLAY_KEY).asText("overlay.bin"));
+    if (!Files.isRegularFile(overlayFile)) {
+      throw new ModelContractException(
+          "model directory "
+              + dir
+              + " names overlay "
+              + overlayFile.getFileName()
+              + ", which is missing");
+    }
+    final Path baseDir = dir.resolve(baseSpec);
+    final ModelArtifacts base =
+        BuiltinModel.byName(baseSpec).isPresent() || !Files.isDirectory(baseDir)
+            ? resolve(baseSpec)
+            : resolve(baseDir.toString());
+    final String name = meta.path("name").asText(dir.getFileName().toString());
+    return WeightOverlay.read(overlayFile).applyTo(base, name);
+  }
+
+  /**
+   * @param overlay an overlay resource on the classpath
+   * @param base the base model
+   * @param name the tuned model's name
+   * @return the base with the overlay applied
+   */
+  static ModelArtifacts withOverlayResource(
+      final String overlay, final ModelArtifacts base, final String name) {
+    try (InputStream in = ModelArtifacts.class.getClassLoader().getResourceAsStream(overlay)) {
+      if (in == null) {
+        throw new ModelContractException(
+            "overlay resource " + overlay + " is not on the classpath");
+      }
+      return WeightOverlay.parse(in.readAllBytes(), overlay).applyTo(base, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

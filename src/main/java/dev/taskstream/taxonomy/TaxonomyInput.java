@@ -100,6 +100,28 @@ public record TaxonomyInput(List<String> texts, List<String> tasks, int blank, i
   }
 
   /**
+   * @param keyOf each task's new key (a merge); tasks it lacks keep theirs
+   * @return the same instructions under the new keys (a text under two merged keys is kept once)
+   */
+  public TaxonomyInput relabelled(final Map<String, String> keyOf) {
+    final List<String> keptTexts = new ArrayList<>();
+    final List<String> keptTasks = new ArrayList<>();
+    final Set<String> seen = new HashSet<>();
+    int dropped = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      final String task = keyOf.getOrDefault(tasks.get(i), tasks.get(i));
+      if (seen.add(task + "\u0000" + texts.get(i))) {
+        keptTexts.add(texts.get(i));
+        keptTasks.add(task);
+      } else {
+        dropped++;
+      }
+    }
+    return new TaxonomyInput(
+        List.copyOf(keptTexts), List.copyOf(keptTasks), blank, repeats + dropped);
+  }
+
+  /**
    * @return how many distinct tasks
    */
   public int tasksCount() {

@@ -73,7 +73,7 @@ public record TaggingReport(
       known++;
       alternatives += p.accept().isEmpty() ? 0 : 1;
       final String best = c.best().task().key();
-      strict += p.task().equals(best) ? 1 : 0;
+      strict += p.strictlyAccepts(best) ? 1 : 0;
       top1 += p.accepts(best) ? 1 : 0;
       final List<TaskMatch> top = c.top();
       boolean inTop3 = false;

@@ -47,7 +47,24 @@ public record TaggingSet(String source, List<Prompt> prompts) {
      * @return whether it is the labelled task or an acceptable one
      */
     public boolean accepts(final String key) {
-      return task.equals(key) || accept.contains(key);
+      return names(key, task) || accept.stream().anyMatch(a -> names(key, a));
+    }
+
+    /**
+     * @param key a predicted task key
+     * @return whether it is the labelled key, or a merged key that names all of its pairs
+     */
+    public boolean strictlyAccepts(final String key) {
+      return names(key, task);
+    }
+
+    /** A merged key ({@code a|x##b|x}) names each pair of a label it was merged from. */
+    private static boolean names(final String predicted, final String label) {
+      if (predicted.equals(label)) {
+        return true;
+      }
+      final java.util.Set<String> pairs = java.util.Set.of(predicted.split("##"));
+      return pairs.containsAll(java.util.Arrays.asList(label.split("##")));
     }
   }
 

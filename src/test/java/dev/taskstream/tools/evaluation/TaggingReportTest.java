@@ -68,6 +68,31 @@ class TaggingReportTest {
   }
 
   @Test
+  void shouldCountAMergedKeyThatNamesTheLabelAsStrictlyRight() throws IOException {
+    // Given prompts labelled with IEB keys, and a taxonomy whose keys merged synonyms
+    final Path file = dir.resolve("merged.jsonl");
+    Files.writeString(
+        file,
+        """
+        {"instruction": "a", "task": "compose|email##write|email", "accept": ["make|email"], "split": "test"}
+        {"instruction": "b", "task": "make|email", "split": "test"}
+        {"instruction": "c", "task": "write|poem", "split": "test"}
+        """);
+    final TaggingSet set = TaggingSet.load(file.toString()).split("test");
+    // When the best task is the merged key for the first two and a near miss for the third
+    final String merged = "compose|email##write|email##make|email##create|email";
+    final TaggingReport r =
+        TaggingReport.of(
+            set,
+            List.of(tagged(0.1, merged), tagged(0.1, merged), tagged(0.1, "write|poems")),
+            new Novelty(0.5));
+    // Then the merged key counts for both labels it names, strictly; a key that merely shares
+    // a prefix of a pair does not
+    assertThat(r.top1Strict()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r.top1()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
   void shouldRefuseAnUnknownSplitAndARecordWithoutATask() throws IOException {
     final Path file = dir.resolve("bad.jsonl");
     Files.writeString(file, "{\"instruction\": \"a\", \"task\": \"x\", \"split\": \"dev\"}\n");
