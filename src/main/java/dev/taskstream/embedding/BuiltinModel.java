@@ -9,7 +9,14 @@ public enum BuiltinModel {
   ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2", Pooling.MEAN),
   ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", "all-minilm-l6-v2-q", Pooling.MEAN),
   BGE_SMALL_EN_V15("bge-small-en-v15", "bge-small-en-v1.5", Pooling.CLS),
-  BGE_SMALL_EN_V15_Q("bge-small-en-v15-q", "bge-small-en-v1.5-q", Pooling.CLS);
+  BGE_SMALL_EN_V15_Q("bge-small-en-v15-q", "bge-small-en-v1.5-q", Pooling.CLS),
+  /**
+   * bge-small-en-v1.5 with its top layers fine-tuned by taskstream's trainer on IEB tasks (PIE's
+   * contrastive objective, chat-style variants): the base graph plus a small overlay of tuned
+   * weights, see {@code src/main/resources/models/README.md}.
+   */
+  BGE_SMALL_EN_V15_PIE(
+      "bge-small-en-v15-pie", BGE_SMALL_EN_V15, "models/bge-small-en-v15-pie.overlay");
 
   /** BERT's position table holds 512 positions. */
   private static final int MAX_POSITIONS = 512;

@@ -30,7 +30,7 @@ public record EmbedderConfig(
     Scoring scoring) {
 
   /** The default encoder, chosen from the evaluation table in the README. */
-  public static final String DEFAULT_MODEL = "bge-small-en-v15";
+  public static final String DEFAULT_MODEL = "bge-small-en-v15-pie";
 
   /** Validates every field. */
   public EmbedderConfig {

@@ -310,8 +310,8 @@ class MainTest {
     assertThat(row.path("novelty").asDouble()).isBetween(0.0, 1.0);
     assertThat(row.path("margin").asDouble()).isGreaterThanOrEqualTo(0.0);
     assertThat(row.path("task").asText()).containsAnyOf("write", "compose", "poem");
-    assertThat(stderr()).contains("classified 1 instructions against 938 tasks");
-    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-2");
+    assertThat(stderr()).contains("classified 1 instructions against 790 tasks");
+    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-3");
   }
 
   @Test
@@ -322,7 +322,7 @@ class MainTest {
     assertThat(lastLine(stderr()))
         .startsWith("taskstream: taxonomy")
         .contains(
-            "model is 'all-minilm-l6-v2-q' but the taxonomy was built with 'bge-small-en-v15'")
+            "model is 'all-minilm-l6-v2-q' but the taxonomy was built with 'bge-small-en-v15-pie'")
         .doesNotContain("\n");
   }
 
