@@ -1,7 +1,10 @@
 package dev.taskstream.cli;
 
 import dev.taskstream.embedding.EmbeddingEngine;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -14,19 +17,39 @@ final class Progress {
   private Progress() {}
 
   static float[][] embedAll(final EmbeddingEngine engine, final List<String> texts) {
-    final float[][] out = new float[texts.size()][];
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("embedding")
-            .setInitialMax(texts.size())
-            .setUnit(" texts", 1)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build()) {
+    return inWindows(texts, true, "embedding", engine::embed).toArray(float[][]::new);
+  }
+
+  /**
+   * Runs {@code work} over windows of {@code texts}, in order.
+   *
+   * @param texts the inputs
+   * @param bar whether to show a progress bar on stderr
+   * @param task the bar's name
+   * @param work one output per input of a window
+   * @return the outputs, in input order
+   */
+  static <T> List<T> inWindows(
+      final List<String> texts,
+      final boolean bar,
+      final String task,
+      final Function<List<String>, T[]> work) {
+    final List<T> out = new ArrayList<>(texts.size());
+    try (ProgressBar progress =
+        bar
+            ? new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(texts.size())
+                .setUnit(" texts", 1)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build()
+            : null) {
       for (int from = 0; from < texts.size(); from += WINDOW) {
         final int to = Math.min(texts.size(), from + WINDOW);
-        final float[][] window = engine.embed(texts.subList(from, to));
-        System.arraycopy(window, 0, out, from, window.length);
-        bar.stepTo(to);
+        out.addAll(Arrays.asList(work.apply(texts.subList(from, to))));
+        if (progress != null) {
+          progress.stepTo(to);
+        }
       }
     }
     return out;

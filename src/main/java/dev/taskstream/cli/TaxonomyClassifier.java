@@ -4,14 +4,14 @@ import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.stream.EngineTagger;
 import dev.taskstream.stream.Tagger;
 import dev.taskstream.taxonomy.Classification;
+import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.TaxonomyBundle;
+import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import dev.taskstream.taxonomy.VerbNounExtractor;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * A taxonomy bundle and the embedder that feeds it, for the commands that classify ({@code
@@ -21,11 +21,11 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * figure of the service. The fit is checked once, before any work.
  */
 final class TaxonomyClassifier {
-  private static final int WINDOW = 256;
-
   private final EmbeddingEngine engine;
   private final TaxonomyBundle.Loaded bundle;
-  private VerbNounExtractor extractor;
+
+  /** One tagger per candidate count: each may open a scoring session the engine keeps. */
+  private final Map<Integer, EngineTagger> taggers = new HashMap<>();
 
   private TaxonomyClassifier(final EmbeddingEngine engine, final TaxonomyBundle.Loaded bundle) {
     this.engine = engine;
@@ -40,8 +40,9 @@ final class TaxonomyClassifier {
    *     embedder or head (vectors would be silently wrong)
    */
   static TaxonomyClassifier of(final EmbeddingEngine engine, final TaxonomyBundle.Loaded bundle) {
-    // The tagger refuses a bundle built for other vectors, as the stream does at start.
-    new EngineTagger(engine, bundle.head(), bundle.taxonomy(), 1);
+    bundle
+        .taxonomy()
+        .requireCompatible(TaxonomyFingerprint.of(engine.fingerprint(), bundle.head()));
     return new TaxonomyClassifier(engine, bundle);
   }
 
@@ -54,39 +55,19 @@ final class TaxonomyClassifier {
    * @return one tagging (classification and head-projected vector) per instruction, in order
    */
   List<Tagger.Tagging> tag(final List<String> texts, final int k, final boolean progress) {
-    final Function<String, dev.taskstream.taxonomy.NameEvidence> namer;
-    if (bundle.taxonomy().readsNames()) {
-      if (extractor == null) {
-        extractor = new VerbNounExtractor();
-      }
-      namer = extractor::evidence;
-    } else {
-      namer = null;
-    }
-    final EngineTagger tagger =
-        new EngineTagger(engine, bundle.head(), () -> bundle.taxonomy(), k, namer);
-    final List<Tagger.Tagging> out = new ArrayList<>(texts.size());
-    if (!progress) {
-      for (int from = 0; from < texts.size(); from += WINDOW) {
-        out.addAll(
-            tagger.tagWithVectors(texts.subList(from, Math.min(texts.size(), from + WINDOW))));
-      }
-      return out;
-    }
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("tagging")
-            .setInitialMax(texts.size())
-            .setUnit(" texts", 1)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build()) {
-      for (int from = 0; from < texts.size(); from += WINDOW) {
-        final int to = Math.min(texts.size(), from + WINDOW);
-        out.addAll(tagger.tagWithVectors(texts.subList(from, to)));
-        bar.stepTo(to);
-      }
-    }
-    return out;
+    final EngineTagger tagger = taggers.computeIfAbsent(k, this::tagger);
+    return Progress.inWindows(
+        texts,
+        progress,
+        "tagging",
+        window -> tagger.tagWithVectors(window).toArray(Tagger.Tagging[]::new));
+  }
+
+  private EngineTagger tagger(final int k) {
+    // Names only where the taxonomy's novelty reads them, as in the stream.
+    final Function<String, NameEvidence> namer =
+        bundle.taxonomy().readsNames() ? new VerbNounExtractor()::evidence : null;
+    return new EngineTagger(engine, bundle.head(), () -> bundle.taxonomy(), k, namer);
   }
 
   /**
