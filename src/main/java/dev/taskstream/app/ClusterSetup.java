@@ -21,6 +21,7 @@ import dev.taskstream.taxonomy.Taxonomy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +164,30 @@ final class ClusterSetup {
               .deserializer();
       case CHAT_JSON -> new ChatJsonDeserializer();
     };
+  }
+
+  /**
+   * How long one registry call on a stream thread may wait, all attempts together. Under
+   * exactly-once the thread holds a transaction open meanwhile, and a transaction older than {@code
+   * transaction.timeout.ms} (Kafka Streams sets 10 s) is aborted by the broker and its producer
+   * fenced: a quarter of that timeout leaves the rest of the batch and the commit room. Otherwise
+   * the configured budget.
+   *
+   * @param config the service's config
+   * @return the budget
+   */
+  static Duration streamThreadRegistryBudget(final AppConfig config) {
+    if (!config.kafka().processingGuarantee().startsWith("exactly_once")) {
+      return config.registry().retryBudget();
+    }
+    final Map<String, String> p = config.kafka().properties();
+    final String timeout =
+        p.getOrDefault(
+            "producer.transaction.timeout.ms", p.getOrDefault("transaction.timeout.ms", "10000"));
+    final Duration quarter = Duration.ofMillis(Math.max(400, Long.parseLong(timeout.trim()) / 4));
+    return quarter.compareTo(config.registry().retryBudget()) < 0
+        ? quarter
+        : config.registry().retryBudget();
   }
 
   static Properties adminProperties(final AppConfig config) {

@@ -30,14 +30,15 @@ final class CoreEndpoints {
    * What the core endpoints read from the running service.
    *
    * @param state the Kafka Streams state
-   * @param stalledAt where the stream stalled, or null while it is not stalled
+   * @param problem why the stream is not healthy though running (a stall, the tagger failing), or
+   *     null
    * @param info facts for {@code /api/info}
    * @param metrics the Prometheus exposition
    * @param live the live taxonomy
    */
   record View(
       Supplier<KafkaStreams.State> state,
-      Supplier<String> stalledAt,
+      Supplier<String> problem,
       Supplier<Map<String, Object>> info,
       Supplier<String> metrics,
       LiveTaxonomy live) {}
@@ -62,13 +63,13 @@ final class CoreEndpoints {
   private void health(final HttpExchange ex) throws IOException {
     api.params(ex, Set.of());
     final KafkaStreams.State state = view.state().get();
-    final String stalled = view.stalledAt().get();
+    final String stalled = view.problem().get();
     final boolean up = !DEAD.contains(state) && stalled == null;
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("state", state.name());
     if (stalled != null) {
-      body.put("stalled", stalled);
+      body.put("problem", stalled);
     }
     api.send(ex, up ? 200 : 503, body);
   }

@@ -12,6 +12,7 @@ import dev.taskstream.stream.RouteTable;
 import dev.taskstream.stream.StallWatch;
 import dev.taskstream.stream.StreamErrorHandler;
 import dev.taskstream.stream.TaggedStreamFeature;
+import dev.taskstream.stream.Tagger;
 import dev.taskstream.stream.TopologyFactory;
 import dev.taskstream.taxonomy.LiveTaxonomy;
 import dev.taskstream.taxonomy.Taxonomy;
@@ -42,6 +43,7 @@ public final class StreamService implements AutoCloseable {
 
   private final EmbeddingEngine engine;
   private final KafkaStreams streams;
+  private final TaggerSupervisor supervisor;
   private final LiveTaxonomy taxonomy;
   private final List<TaggedStreamFeature> features;
   private final ServiceMetrics metrics;
@@ -61,11 +63,13 @@ public final class StreamService implements AutoCloseable {
   private StreamService(
       final EmbeddingEngine engine,
       final KafkaStreams streams,
+      final TaggerSupervisor supervisor,
       final LiveTaxonomy taxonomy,
       final List<TaggedStreamFeature> features,
       final ServiceMetrics metrics,
       final ApiServer api,
       final StartupTimes startup) {
+    this.supervisor = supervisor;
     this.features = List.copyOf(features);
     this.engine = engine;
     this.streams = streams;
@@ -96,6 +100,7 @@ public final class StreamService implements AutoCloseable {
     final ServiceMetrics metrics = new ServiceMetrics();
     ApiServer api = null;
     KafkaStreams streams = null;
+    TaggerSupervisor supervisor = null;
     List<TaggedStreamFeature> features = List.of();
     try {
       final LiveTaxonomy live = new LiveTaxonomy(loaded.taxonomy());
@@ -104,11 +109,15 @@ public final class StreamService implements AutoCloseable {
           new EngineTagger(
               engine, loaded.head(), live, config.topK(), extractor::evidence, metrics);
       final SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+      // What runs on stream threads waits for the registry within a share of the transaction's
+      // timeout (same caches: every output schema registered at start is known there).
+      final SchemaRegistryClient onStream =
+          registry.within(ClusterSetup.streamThreadRegistryBudget(config));
       features =
           Features.of(
               config,
               new Features.Deps(
-                  registry,
+                  onStream,
                   live,
                   engine.fingerprint().id(),
                   // An instruction the parser chokes on stays unnamed (evidence() never throws).
@@ -116,7 +125,7 @@ public final class StreamService implements AutoCloseable {
                   metrics.registry(),
                   config.discovery() == null
                       ? null
-                      : ClusterSetup.publisher(config, registry, live, routes)));
+                      : ClusterSetup.publisher(config, onStream, live, routes)));
       final long t1 = System.nanoTime();
       final Set<String> topics =
           ClusterSetup.ensureTopics(config, routes, loaded.taxonomy(), features);
@@ -132,7 +141,11 @@ public final class StreamService implements AutoCloseable {
       // Every instance learns of a promoted task's topic from the change that adds it.
       live.onApplied(c -> restricted.known(c.topic()));
       final StallWatch watch = new StallWatch(metrics);
-      streams = streams(config, registry, live, engine, tagger, restricted, features, watch, api);
+      // The tagger the stream runs, and the supervisor probes while it fails.
+      final Tagger running = FaultInjection.wrap(tagger);
+      streams = streams(config, onStream, live, engine, running, restricted, features, watch, api);
+      supervisor = new TaggerSupervisor(streams, running, config.batch());
+      watch.listen(supervisor);
       // A thread that still fails (broker or registry trouble) is replaced; one replaced again
       // and again with nothing processed in between is reported as a stall (health DOWN).
       streams.setUncaughtExceptionHandler(watch);
@@ -147,7 +160,7 @@ public final class StreamService implements AutoCloseable {
               ? ""
               : " (run java with --add-modules=jdk.incubator.vector for the SIMD one)");
       final StreamService service =
-          new StreamService(engine, streams, live, features, metrics, api, times);
+          new StreamService(engine, streams, supervisor, live, features, metrics, api, times);
       if (api != null) {
         api.serve(service.endpoints(config, watch, api.api()));
       }
@@ -156,6 +169,9 @@ public final class StreamService implements AutoCloseable {
       // What was opened is closed in reverse order; the engine only once the stream has stopped.
       if (api != null) {
         api.close();
+      }
+      if (supervisor != null) {
+        supervisor.close();
       }
       final boolean stopped = streams == null || stopStreams(streams);
       features.forEach(TaggedStreamFeature::close);
@@ -173,7 +189,7 @@ public final class StreamService implements AutoCloseable {
       final SchemaRegistryClient registry,
       final LiveTaxonomy live,
       final EmbeddingEngine engine,
-      final EngineTagger tagger,
+      final Tagger tagger,
       final RouteTable routes,
       final List<TaggedStreamFeature> features,
       final StallWatch watch,
@@ -222,7 +238,7 @@ public final class StreamService implements AutoCloseable {
             new CoreEndpoints(
                     new CoreEndpoints.View(
                         streams::state,
-                        watch::stalledAt,
+                        watch::problem,
                         () -> {
                           final Map<String, Object> now = new LinkedHashMap<>(info);
                           now.put("taxonomyVersion", taxonomy.get().version());
@@ -291,6 +307,7 @@ public final class StreamService implements AutoCloseable {
       if (api != null) {
         api.close();
       }
+      supervisor.close();
       stopped = stopStreams(streams);
       features.forEach(TaggedStreamFeature::close);
     } finally {

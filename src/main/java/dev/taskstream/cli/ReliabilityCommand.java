@@ -32,7 +32,8 @@ final class ReliabilityCommand implements Callable<Integer> {
       paramLabel = "S",
       description =
           "Scenarios to run, in order: crash-eos, crash-alos, broker-restart, registry-outage,"
-              + " bad-input, overload, overload-large (10,000 distinct 100,000-character"
+              + " registry-hang, encoder-fault, bad-input, overload, overload-large (10,000"
+              + " distinct 100,000-character"
               + " prompts; about 10 minutes, run only when named). Default: all but"
               + " overload-large")
   List<String> scenarios;

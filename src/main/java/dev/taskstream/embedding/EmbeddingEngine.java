@@ -191,6 +191,18 @@ public final class EmbeddingEngine implements AutoCloseable {
     return new Embedded(out, keys, seen);
   }
 
+  /**
+   * Runs the encoder on one instruction past the cache, to learn whether inference works at all.
+   *
+   * @param instruction an accepted instruction
+   * @return its unit vector
+   * @throws RuntimeException whatever inference throws (the engine closed, the device lost…)
+   */
+  public float[] probe(final String instruction) {
+    checkOpen();
+    return encodeAndRun(List.of(instruction))[0];
+  }
+
   private float[][] encodeAndRun(final List<String> unique) {
     final long tokenizeStart = System.nanoTime();
     final PromptedTokenizer.Encoded[] encoded = tokenizer.encode(unique);

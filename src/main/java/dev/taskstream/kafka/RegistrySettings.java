@@ -129,6 +129,25 @@ public record RegistrySettings(
         TlsSettings.JVM_DEFAULT);
   }
 
+  /**
+   * @param budget the most time one call may take (at least 100 ms)
+   * @return these settings with that budget, the per-request timeout cut to fit it
+   */
+  public RegistrySettings withRetryBudget(final Duration budget) {
+    return new RegistrySettings(
+        url,
+        basicUser,
+        basicPassword,
+        bearerToken,
+        maxAttempts,
+        backoff,
+        timeout.compareTo(budget) > 0 ? budget : timeout,
+        autoRegister,
+        tls,
+        budget,
+        notFoundTtl);
+  }
+
   /** Secrets stay out of logs and error messages. */
   @Override
   public String toString() {

@@ -29,9 +29,47 @@ public final class SchemaRegistryClient {
 
   private final RegistrySettings settings;
   private final HttpClient http;
-  private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
-  private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
-  private final Map<Integer, Long> unknownUntil = new ConcurrentHashMap<>();
+  private final Map<Integer, Schema> byId;
+  private final Map<String, Integer> idBySubjectAndSchema;
+  private final Map<Integer, Long> unknownUntil;
+  private final Circuit circuit;
+
+  /**
+   * After a call finds the registry unavailable (no answer, 5xx, 429 once its attempts are spent),
+   * calls that need it fail at once for a cool-down that doubles from 1 s to 30 s while it stays
+   * away; cached answers are still given. A thread waiting on a hanging registry then costs one
+   * budget per cool-down, not one per record. Any answer closes it.
+   */
+  private static final class Circuit {
+    private long openUntil;
+    private int failures;
+    private String cause;
+
+    synchronized void check(final String what) {
+      final long left = openUntil - System.nanoTime();
+      if (failures > 0 && left > 0) {
+        throw new SchemaRegistryException(
+            what
+                + ": registry unavailable, not called for another "
+                + Duration.ofNanos(left).toMillis()
+                + " ms (last: "
+                + cause
+                + ")",
+            -1,
+            null);
+      }
+    }
+
+    synchronized void failed(final SchemaRegistryException e) {
+      failures++;
+      cause = e.getMessage();
+      openUntil = System.nanoTime() + Duration.ofSeconds(1L << Math.min(failures - 1, 5)).toNanos();
+    }
+
+    synchronized void answered() {
+      failures = 0;
+    }
+  }
 
   /**
    * @param settings where and how to reach the registry
@@ -43,6 +81,42 @@ public final class SchemaRegistryClient {
             .connectTimeout(settings.timeout())
             .sslContext(settings.tls().context())
             .build();
+    this.byId = new ConcurrentHashMap<>();
+    this.idBySubjectAndSchema = new ConcurrentHashMap<>();
+    this.unknownUntil = new ConcurrentHashMap<>();
+    this.circuit = new Circuit();
+  }
+
+  private SchemaRegistryClient(final SchemaRegistryClient shared, final RegistrySettings settings) {
+    this.settings = settings;
+    this.http = shared.http;
+    this.byId = shared.byId;
+    this.idBySubjectAndSchema = shared.idBySubjectAndSchema;
+    this.unknownUntil = shared.unknownUntil;
+    this.circuit = shared.circuit;
+  }
+
+  /**
+   * The same registry and caches, with every call (attempts and back-off together) ended within
+   * {@code budget}: for calls on a stream thread, which under exactly-once hold a transaction open
+   * while they wait.
+   *
+   * @param budget the most time one call may take
+   * @return a client sharing this one's connections and caches, or this one when its own budget is
+   *     already within {@code budget}
+   */
+  public SchemaRegistryClient within(final Duration budget) {
+    if (settings.retryBudget().compareTo(budget) <= 0) {
+      return this;
+    }
+    return new SchemaRegistryClient(this, settings.withRetryBudget(budget));
+  }
+
+  /**
+   * @return the most time one call may take
+   */
+  public Duration retryBudget() {
+    return settings.retryBudget();
   }
 
   /**
@@ -117,6 +191,22 @@ public final class SchemaRegistryClient {
   }
 
   private JsonNode send(final String method, final String path, final String body) {
+    circuit.check(method + " " + path);
+    try {
+      final JsonNode answer = attempts(method, path, body);
+      circuit.answered();
+      return answer;
+    } catch (SchemaRegistryException e) {
+      if (e.unavailable()) {
+        circuit.failed(e);
+      } else {
+        circuit.answered();
+      }
+      throw e;
+    }
+  }
+
+  private JsonNode attempts(final String method, final String path, final String body) {
     final long deadline = System.nanoTime() + settings.retryBudget().toNanos();
     Duration delay = settings.backoff();
     SchemaRegistryException last = null;

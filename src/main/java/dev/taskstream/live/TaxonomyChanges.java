@@ -36,8 +36,18 @@ public final class TaxonomyChanges {
   /**
    * @param r a record
    * @return the change
+   * @throws IllegalArgumentException for an operation this release does not know (a newer one wrote
+   *     it; read as {@code UNKNOWN}, the enum's default)
    */
   public static TaskChange fromAvro(final TaxonomyChange r) {
+    if (r.getOp() != TaxonomyOp.ADD && r.getOp() != TaxonomyOp.REMOVE) {
+      throw new IllegalArgumentException(
+          "operation "
+              + r.getOp()
+              + " on "
+              + r.getTaskKey()
+              + " is unknown to this release (a newer one wrote it): not applied");
+    }
     return new TaskChange(
         r.getTaskKey(),
         r.getOp() == TaxonomyOp.ADD,

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -108,6 +109,20 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
     Gauge.builder("taskstream.stream.stalled", watch, w -> w.stalled() ? 1 : 0)
         .description("1 while the stream thread keeps failing on the same input with no progress")
         .register(registry);
+    for (final String component :
+        List.of(
+            dev.taskstream.stream.StreamObserver.TAGGER,
+            dev.taskstream.stream.StreamObserver.REGISTRY)) {
+      Gauge.builder("taskstream.fault", watch, w -> w.failing(component) ? 1 : 0)
+          .tag("component", component)
+          .description(
+              "1 while a component fails as a system (its records are held, not dead-lettered)")
+          .register(registry);
+      FunctionCounter.builder("taskstream.fault.attempts", watch, w -> w.faultAttempts(component))
+          .tag("component", component)
+          .description("Failed attempts of a failing component on held records")
+          .register(registry);
+    }
     FunctionCounter.builder("taskstream.stream.thread.replacements", watch, w -> w.replacements())
         .description("Stream threads replaced after an uncaught error")
         .register(registry);

@@ -162,6 +162,16 @@ public final class EngineTagger implements Tagger {
     return out;
   }
 
+  /** Runs the encoder (and the scoring graph, where it scores) on the probe, past the cache. */
+  @Override
+  public void probe() {
+    final float[] vector = engine.probe(PROBE);
+    final Taxonomy now = taxonomy.get();
+    if (scorer != null && now.tasks().size() > 1) {
+      scorer.score(new float[][] {vector}, centroidsOf(now), now.candidates(topK));
+    }
+  }
+
   private OnnxScorer.Centroids centroidsOf(final Taxonomy now) {
     final Prepared p = prepared;
     if (p != null && p.taxonomy() == now) {

@@ -34,9 +34,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * overwrites its own entry instead of joining the batch twice. Under exactly_once_v2 the store
  * writes, the outputs of a flush and the offsets commit in one transaction.
  *
- * <p>A batch closes inside {@code process()} when it reaches {@code batch.max.records} or {@code
- * batch.max.tokens}, and from a wall-clock punctuator when its oldest record is older than {@code
- * batch.max.wait.ms}. The buffer never exceeds {@code batch.max.records}.
+ * <p>A batch closes inside {@code process()} when it reaches {@code batch.max-records} or {@code
+ * batch.max-tokens}, and from a wall-clock punctuator when its oldest record is older than {@code
+ * batch.max-wait-ms}.
+ *
+ * <p>A record's fault is told from the system's. A failing batch is split in halves down to single
+ * texts; a text that fails alone is dead-lettered only if the tagger passes the probe (a known-good
+ * text past every cache) and the text fails once more by itself. When the probe fails too (the
+ * encoder, its device or its session is gone) nothing is dead-lettered: the records stay in the
+ * buffer, the observer hears of the fault (health DOWN; the service then pauses reading, so the
+ * input waits in Kafka rather than here), and the punctuator tries the probe again after a back-off
+ * ({@code batch.retry-backoff-ms} doubling to {@code batch.retry-backoff-max-ms}). Once the probe
+ * passes, the buffer is tagged in batches of {@code batch.max-records}, each record once, and at
+ * most {@link #FLUSH_BUDGET_NANOS} of work per call, so that no transaction stays open for the
+ * whole backlog (exactly-once gives one {@code transaction.timeout.ms}, 10 s).
  */
 final class MicroBatchProcessor
     implements Processor<String, SpecificRecord, String, SpecificRecord> {
@@ -57,6 +68,12 @@ final class MicroBatchProcessor
   private final StreamObserver observer;
   private final List<Tap> taps;
   private final Novelty novelty;
+
+  /** Wall-clock time the tagger began failing as a system, or -1 while it works. */
+  private long faultSince = -1;
+
+  private int failures;
+  private long nextAttemptAt;
 
   MicroBatchProcessor(
       final Tagger tagger,
@@ -81,7 +98,7 @@ final class MicroBatchProcessor
     // After a restart the restored buffer is counted again and flushed one wait period later.
     try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
       while (it.hasNext()) {
-        count(it.next().value);
+        count(it.next().value, 1);
       }
     }
     if (records > 0) {
@@ -94,23 +111,32 @@ final class MicroBatchProcessor
 
   @Override
   public void process(final Record<String, SpecificRecord> record) {
-    final long offset = context.recordMetadata().orElseThrow().offset();
+    final org.apache.kafka.common.header.Header held =
+        record.headers().lastHeader(DeserializeProcessor.OFFSET_HEADER);
+    // A record held for the registry arrives from a punctuator, its offset in a header.
+    final long offset =
+        held != null
+            ? java.nio.ByteBuffer.wrap(held.value()).getLong()
+            : context.recordMetadata().orElseThrow().offset();
     final InstructionEvent event = (InstructionEvent) record.value();
     if (buffer.get(offset) == null) {
-      count(event);
+      count(event, 1);
     }
     buffer.put(offset, event);
     if (oldestAt < 0) {
       oldestAt = wallClock.getAsLong();
+    }
+    if (faultSince >= 0) {
+      return; // waits with the rest for the next attempt (the service pauses reading meanwhile)
     }
     if (records >= settings.batch().maxRecords() || tokens >= settings.batch().maxTokens()) {
       flush();
     }
   }
 
-  private void count(final InstructionEvent event) {
-    records++;
-    tokens += BatchSettings.estimateTokens(event.getText());
+  private void count(final InstructionEvent event, final int sign) {
+    records += sign;
+    tokens += sign * BatchSettings.estimateTokens(event.getText());
   }
 
   /**
@@ -119,26 +145,111 @@ final class MicroBatchProcessor
    * at the next tick and shrink batches to a few records (measured: 6 instead of 64).
    */
   private void onTick(final long punctuationTime) {
+    if (faultSince >= 0) {
+      if (wallClock.getAsLong() >= nextAttemptAt) {
+        retry();
+      }
+      return;
+    }
     if (records > 0 && wallClock.getAsLong() - oldestAt >= settings.batch().maxWait().toMillis()) {
       flush();
     }
   }
 
-  private void flush() {
-    final List<KeyValue<Long, InstructionEvent>> batch = new ArrayList<>();
-    try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
-      it.forEachRemaining(batch::add);
+  /** The most tagging one call does before the rest waits for the next tick (after a fault). */
+  static final long FLUSH_BUDGET_NANOS = 1_000_000_000L;
+
+  /** Tries the probe first (one text, cheap), and the held batches once it passes. */
+  private void retry() {
+    try {
+      tagger.probe();
+    } catch (RuntimeException still) {
+      failed(still);
+      return;
     }
+    flush();
+  }
+
+  private void failed(final RuntimeException cause) {
+    final long now = wallClock.getAsLong();
+    if (faultSince < 0) {
+      faultSince = now;
+    }
+    failures++;
+    final Duration backoff = settings.batch().backoff(failures);
+    nextAttemptAt = now + backoff.toMillis();
+    observer.onFault(StreamObserver.TAGGER, context.taskId().toString(), cause, backoff);
+  }
+
+  private void recovered() {
+    if (faultSince >= 0) {
+      observer.onRecovered(
+          StreamObserver.TAGGER,
+          context.taskId().toString(),
+          Duration.ofMillis(wallClock.getAsLong() - faultSince));
+      faultSince = -1;
+      failures = 0;
+    }
+  }
+
+  /**
+   * Tags the buffer in batches of at most {@code batch.max-records} (more than one only after a
+   * fault), until it is empty or the tagger is found failing.
+   */
+  private void flush() {
+    final long deadline = System.nanoTime() + FLUSH_BUDGET_NANOS;
+    while (records > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        return; // the rest at the next tick: its oldest record is already due
+      }
+      final List<KeyValue<Long, InstructionEvent>> batch = new ArrayList<>();
+      int batchTokens = 0;
+      try (KeyValueIterator<Long, InstructionEvent> it = buffer.all()) {
+        while (it.hasNext()
+            && batch.size() < settings.batch().maxRecords()
+            && (batch.isEmpty() || batchTokens < settings.batch().maxTokens())) {
+          final KeyValue<Long, InstructionEvent> kv = it.next();
+          batch.add(kv);
+          batchTokens += BatchSettings.estimateTokens(kv.value.getText());
+        }
+      }
+      if (batch.isEmpty()) {
+        records = 0;
+        tokens = 0;
+        break;
+      }
+      if (!flushBatch(batch)) {
+        return;
+      }
+    }
+    oldestAt = -1;
+  }
+
+  /**
+   * @return false when the tagger failed as a system (the failed records stay buffered)
+   */
+  private boolean flushBatch(final List<KeyValue<Long, InstructionEvent>> batch) {
     final long started = System.nanoTime();
-    final List<Tagger.Tagging> tags = tagAll(batch);
+    final Tagger.Tagging[] tags = new Tagger.Tagging[batch.size()];
+    final RuntimeException[] errors = new RuntimeException[batch.size()];
+    tagSplitting(batch, 0, batch.size(), tags, errors);
     observer.onBatch(batch.size(), System.nanoTime() - started);
+    RuntimeException systemic = null;
+    if (java.util.Arrays.stream(errors).anyMatch(java.util.Objects::nonNull)) {
+      systemic = recordsOrSystem(batch, tags, errors);
+    }
     final long now = context.currentSystemTimeMs();
     final long producing = System.nanoTime();
     for (int i = 0; i < batch.size(); i++) {
       final KeyValue<Long, InstructionEvent> entry = batch.get(i);
+      if (tags[i] == null && systemic != null) {
+        continue; // stays buffered for the next attempt
+      }
       try {
-        if (tags.get(i) != null) {
-          emit(entry.value, tags.get(i), now);
+        if (tags[i] != null) {
+          emit(entry.value, tags[i], now);
+        } else {
+          deadLetter(entry, "embed", errors[i]);
         }
       } catch (RuntimeException e) {
         // Whatever an event holds, its failure is its own: it is dead-lettered and leaves the
@@ -149,38 +260,79 @@ final class MicroBatchProcessor
         // Even when its dead letter cannot be written (Kafka Streams' processing handler then
         // writes one from what it knows), the record leaves the buffer.
         buffer.delete(entry.key);
+        count(entry.value, -1);
       }
     }
     observer.onStage(Stage.PRODUCE, System.nanoTime() - producing, batch.size());
-    records = 0;
-    tokens = 0;
-    oldestAt = -1;
+    if (systemic != null) {
+      failed(systemic);
+      return false;
+    }
+    recovered();
+    return true;
   }
 
   /**
-   * Tags the batch in one call; if that fails, splits it in halves and tries each, down to single
-   * texts, so a poison text goes to the dead-letter topic and the rest of the batch proceeds. One
-   * culprit in a batch of n costs about 2·log2(n) extra calls instead of n.
+   * Some texts failed alone. A text's failure is its own only if the tagger works: the probe (a
+   * known-good text past every cache) passes, and the text fails once more by itself. Otherwise the
+   * tagger is failing as a system: the returned cause, and nothing is dead-lettered.
    */
-  private List<Tagger.Tagging> tagAll(final List<KeyValue<Long, InstructionEvent>> batch) {
-    final List<Tagger.Tagging> out = new ArrayList<>(batch.size());
-    tagSplitting(batch, out);
-    return out;
+  private RuntimeException recordsOrSystem(
+      final List<KeyValue<Long, InstructionEvent>> batch,
+      final Tagger.Tagging[] tags,
+      final RuntimeException[] errors) {
+    RuntimeException first = null;
+    for (final RuntimeException e : errors) {
+      if (e != null) {
+        first = e;
+        break;
+      }
+    }
+    try {
+      tagger.probe();
+    } catch (RuntimeException probeFailed) {
+      return first;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (errors[i] == null) {
+        continue;
+      }
+      try {
+        tags[i] = tagger.tagWithVectors(List.of(batch.get(i).value.getText())).get(0);
+        errors[i] = null;
+      } catch (RuntimeException again) {
+        errors[i] = again;
+      }
+    }
+    return null;
   }
 
+  /**
+   * Tags a batch in one call; if that fails, splits it in halves and tries each, down to single
+   * texts, so one culprit in a batch of n costs about 2·log2(n) extra calls instead of n. A text
+   * that fails alone is left with its error, for {@link #recordsOrSystem} to judge.
+   */
   private void tagSplitting(
-      final List<KeyValue<Long, InstructionEvent>> part, final List<Tagger.Tagging> out) {
+      final List<KeyValue<Long, InstructionEvent>> batch,
+      final int from,
+      final int to,
+      final Tagger.Tagging[] tags,
+      final RuntimeException[] errors) {
     try {
-      out.addAll(tagger.tagWithVectors(part.stream().map(kv -> kv.value.getText()).toList()));
+      final List<Tagger.Tagging> out =
+          tagger.tagWithVectors(
+              batch.subList(from, to).stream().map(kv -> kv.value.getText()).toList());
+      for (int i = from; i < to; i++) {
+        tags[i] = out.get(i - from);
+      }
     } catch (RuntimeException failure) {
-      if (part.size() == 1) {
-        out.add(null);
-        deadLetter(part.get(0), "embed", failure);
+      if (to - from == 1) {
+        errors[from] = failure;
         return;
       }
-      final int half = part.size() / 2;
-      tagSplitting(part.subList(0, half), out);
-      tagSplitting(part.subList(half, part.size()), out);
+      final int half = from + (to - from) / 2;
+      tagSplitting(batch, from, half, tags, errors);
+      tagSplitting(batch, half, to, tags, errors);
     }
   }
 

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * health answers DOWN, a gauge says so, and one ERROR line names the partitions and offsets read
  * last. Progress (a record tagged or dead-lettered) clears it.
  *
+ * <p>It also holds the tagger's faults: while a task's batch fails on a tagger that fails the probe
+ * too (the encoder or its device is gone), the records wait in the buffer and health answers DOWN
+ * with the cause; one ERROR line when the first task meets the fault, one INFO line when the last
+ * one recovers.
+ *
  * <p>It decorates the topology's observer, so it sees every record read and every outcome.
  */
 public final class StallWatch implements StreamObserver, StreamsUncaughtExceptionHandler {
@@ -33,6 +38,28 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
   private final Map<String, Long> lastRead = new ConcurrentHashMap<>();
   private volatile long progressAtLastFailure = -1;
   private volatile String stalledAt;
+
+  /** "component in task t" to the cause, while it fails. */
+  private final Map<String, String> faults = new ConcurrentHashMap<>();
+
+  private final Map<String, Long> faultAttempts = new ConcurrentHashMap<>();
+  private volatile Listener listener = component -> {};
+
+  /** Told of every failed attempt of a component (the service pauses reading on the tagger's). */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * @param component {@link StreamObserver#TAGGER} or {@link StreamObserver#REGISTRY}
+     */
+    void failing(String component);
+  }
+
+  /**
+   * @param l told of every failed attempt of a component, on the stream thread that met it
+   */
+  public void listen(final Listener l) {
+    this.listener = l;
+  }
 
   /**
    * @param delegate the observer every call is passed on to
@@ -53,6 +80,38 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
    */
   public String stalledAt() {
     return stalledAt;
+  }
+
+  /**
+   * @param component {@link StreamObserver#TAGGER} or {@link StreamObserver#REGISTRY}
+   * @return whether it is failing for any task now
+   */
+  public boolean failing(final String component) {
+    return faults.keySet().stream().anyMatch(k -> k.startsWith(component + " "));
+  }
+
+  /**
+   * @param component {@link StreamObserver#TAGGER} or {@link StreamObserver#REGISTRY}
+   * @return its failed attempts since start
+   */
+  public long faultAttempts(final String component) {
+    return faultAttempts.getOrDefault(component, 0L);
+  }
+
+  /**
+   * @return why health is DOWN besides the Kafka Streams state (a stall, a failing component), or
+   *     null
+   */
+  public String problem() {
+    final String stall = stalledAt;
+    if (stall != null) {
+      return "stalled: " + stall;
+    }
+    return faults.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + " failing, its records held: " + e.getValue())
+        .findFirst()
+        .orElse(null);
   }
 
   /**
@@ -125,6 +184,40 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
   @Override
   public void onClamped() {
     delegate.onClamped();
+  }
+
+  @Override
+  public synchronized void onFault(
+      final String component,
+      final String task,
+      final Throwable cause,
+      final java.time.Duration retryIn) {
+    faultAttempts.merge(component, 1L, Long::sum);
+    final boolean first = faults.keySet().stream().noneMatch(k -> k.startsWith(component + " "));
+    if (faults.putIfAbsent(component + " in task " + task, cause.toString()) == null && first) {
+      LOG.error(
+          "{} failing as a system (task {}): its records are held, nothing is dead-lettered for"
+              + " it; retrying in {} ms. Health is DOWN until it works.",
+          component,
+          task,
+          retryIn.toMillis(),
+          cause);
+    }
+    delegate.onFault(component, task, cause, retryIn);
+    listener.failing(component);
+  }
+
+  @Override
+  public synchronized void onRecovered(
+      final String component, final String task, final java.time.Duration faultFor) {
+    if (faults.remove(component + " in task " + task) != null
+        && faults.keySet().stream().noneMatch(k -> k.startsWith(component + " "))) {
+      LOG.info(
+          "{} working again after {} s; the records held for it are processed now",
+          component,
+          faultFor.toSeconds());
+    }
+    delegate.onRecovered(component, task, faultFor);
   }
 
   private void progressed() {

@@ -126,6 +126,18 @@ public final class StreamErrorHandler
       final ProducerRecord record,
       final Exception exception,
       final SerializationExceptionOrigin origin) {
+    if (dev.taskstream.kafka.SchemaRegistryException.unavailableIn(exception) != null) {
+      // The registry could not answer for an output's schema: not the record's fault. The thread
+      // fails (exactly-once aborts the transaction) and its replacement tries the record again.
+      LOG.error(
+          "output to {} for {}-{}@{} waits for the schema registry, which did not answer: {}",
+          record.topic(),
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          exception.toString());
+      return ProductionExceptionHandler.Response.fail();
+    }
     LOG.error(
         "output to {} could not be serialized for {}-{}@{}; dead-lettered",
         record.topic(),

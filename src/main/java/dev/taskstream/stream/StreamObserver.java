@@ -1,5 +1,7 @@
 package dev.taskstream.stream;
 
+import java.time.Duration;
+
 /**
  * What the topology reports as it goes, for metrics. Called on stream threads: implementations must
  * be thread-safe and cheap. Under exactly-once a replayed batch is reported again, so these are
@@ -47,4 +49,32 @@ public interface StreamObserver {
    * @param items how many instructions it was for (0 when it did no work)
    */
   default void onStage(final Stage stage, final long nanos, final int items) {}
+
+  /**
+   * A component the stream depends on failed as a system, not on a record: the records it was
+   * needed for are held (in a changelogged store) and tried again after a back-off. Called on every
+   * failed attempt.
+   *
+   * @param component {@link #TAGGER} or {@link #REGISTRY}
+   * @param task the stream task that met it (e.g. {@code 0_3})
+   * @param cause what failed
+   * @param retryIn how long until the next attempt
+   */
+  default void onFault(
+      final String component, final String task, final Throwable cause, final Duration retryIn) {}
+
+  /**
+   * The component works again for a task that saw it fail.
+   *
+   * @param component {@link #TAGGER} or {@link #REGISTRY}
+   * @param task the stream task
+   * @param faultFor how long it had been failing
+   */
+  default void onRecovered(final String component, final String task, final Duration faultFor) {}
+
+  /** The encoder, the head and the scoring session, as one. */
+  String TAGGER = "tagger";
+
+  /** The schema registry, for a writer schema the stream has not seen. */
+  String REGISTRY = "registry";
 }

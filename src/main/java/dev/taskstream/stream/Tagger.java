@@ -40,4 +40,17 @@ public interface Tagger {
   default List<Tagging> tagWithVectors(final List<String> texts) {
     return tag(texts).stream().map(c -> new Tagging(c, null)).toList();
   }
+
+  /** What {@link #probe()} tags: a plain instruction any working tagger can tag. */
+  String PROBE = "Translate this sentence into French.";
+
+  /**
+   * Tags a known-good instruction past any cache, to tell a tagger that fails from a record it
+   * fails on: when a batch fails and the probe fails too, the fault is the system's.
+   *
+   * @throws RuntimeException whatever the tagger throws when it cannot tag at all
+   */
+  default void probe() {
+    tagWithVectors(List.of(PROBE));
+  }
 }

@@ -129,6 +129,13 @@ public final class TopologyFactory {
         "deserialize",
         () -> new DeserializeProcessor(eventDeserializer, extras.observer(), settings.limits()),
         "instructions");
+    // Records held while the registry cannot answer; empty unless it is away.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(DeserializeProcessor.HELD),
+            Serdes.Long(),
+            HeldRecord.serde()),
+        "deserialize");
     topology.addProcessor(
         DeserializeProcessor.TO_BATCH,
         () -> new MicroBatchProcessor(tagger, settings, state, wallClock, extras.observer(), taps),

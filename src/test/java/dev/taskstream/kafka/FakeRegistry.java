@@ -26,15 +26,49 @@ public final class FakeRegistry implements AutoCloseable {
   final AtomicInteger failNext = new AtomicInteger();
   final List<String> authHeaders = new ArrayList<>();
   volatile int failStatus = 503;
+  private volatile boolean unavailable;
+  private volatile boolean hanging;
 
   public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
   }
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+  }
+
+  /**
+   * @param on whether every request is answered 503 from now on
+   */
+  public void unavailable(final boolean on) {
+    unavailable = on;
+  }
+
+  /**
+   * @param on whether every request is accepted and then not answered (until this is turned off)
+   */
+  public void hang(final boolean on) {
+    hanging = on;
+  }
+
+  /**
+   * @return requests received so far
+   */
+  public int requests() {
+    return requests.get();
+  }
+
+  /**
+   * Registers a schema directly, as another producer would have.
+   *
+   * @param schema the schema's JSON
+   * @return its id
+   */
+  public int register(final String schema) {
+    return put(schema);
   }
 
   /** Registers a schema directly, as another producer would have. */
@@ -52,6 +86,18 @@ public final class FakeRegistry implements AutoCloseable {
     requests.incrementAndGet();
     synchronized (authHeaders) {
       authHeaders.add(ex.getRequestHeaders().getFirst("Authorization"));
+    }
+    while (hanging) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (unavailable) {
+      reply(ex, 503, "{\"error_code\":503}");
+      return;
     }
     if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       reply(ex, failStatus, "{\"error_code\":" + failStatus + "}");
@@ -85,6 +131,7 @@ public final class FakeRegistry implements AutoCloseable {
 
   @Override
   public void close() {
+    hanging = false;
     server.stop(0);
   }
 }

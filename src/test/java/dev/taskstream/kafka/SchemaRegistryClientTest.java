@@ -82,4 +82,60 @@ class SchemaRegistryClientTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     assertThat(registry.requests.get()).isLessThan(1_000);
   }
+
+  @Test
+  void shouldEndACallToAHangingRegistryWithinTheStreamThreadsBudgetAndNotCallItAgainAtOnce() {
+    // Given a registry that accepts connections and never answers, and a client whose own budget
+    // is a minute but whose stream-thread view has 300 ms
+    registry.hang(true);
+    final SchemaRegistryClient client =
+        new SchemaRegistryClient(settings(5, Duration.ofSeconds(60), Duration.ofSeconds(30)))
+            .within(Duration.ofMillis(300));
+    // When an id is looked up
+    final long started = System.nanoTime();
+    assertThatThrownBy(() -> client.byId(9))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.unavailable()).isTrue());
+    // Then the call ended near its 300 ms budget, not after 5 attempts of 5 s
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    // and while the circuit is open, a thousand more lookups do not reach the registry
+    final int asked = registry.requests();
+    for (int i = 0; i < 1_000; i++) {
+      assertThatThrownBy(() -> client.byId(10))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class,
+              e ->
+                  assertThat(e).hasMessageContaining("not called").matches(e2 -> e2.unavailable()));
+    }
+    assertThat(registry.requests()).isEqualTo(asked);
+  }
+
+  @Test
+  void shouldCallTheRegistryAgainOnceItsCoolDownIsOverAndCloseTheCircuitOnAnAnswer()
+      throws Exception {
+    // Given a registry that answered 503 until the client's circuit opened
+    registry.unavailable(true);
+    final SchemaRegistryClient client =
+        new SchemaRegistryClient(settings(1, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+    assertThatThrownBy(() -> client.byId(11)).isInstanceOf(SchemaRegistryException.class);
+    // When it answers again and the first cool-down (1 s) is over
+    registry.unavailable(false);
+    final int id = registry.register("{\"type\":\"string\"}");
+    Thread.sleep(1_100);
+    // Then the next lookup reaches it and is answered
+    assertThat(client.byId(id).getType()).isEqualTo(org.apache.avro.Schema.Type.STRING);
+  }
+
+  @Test
+  void shouldTellAnUnavailableRegistryFromAnAnswerAboutTheRequest() {
+    assertThat(new SchemaRegistryException("x", -1, null).unavailable()).isTrue();
+    assertThat(new SchemaRegistryException("x", 503, null).unavailable()).isTrue();
+    assertThat(new SchemaRegistryException("x", 429, null).unavailable()).isTrue();
+    assertThat(new SchemaRegistryException("x", 404, null).unavailable()).isFalse();
+    assertThat(new SchemaRegistryException("x", 422, null).unavailable()).isFalse();
+    assertThat(
+            SchemaRegistryException.unavailableIn(
+                new RuntimeException(new SchemaRegistryException("x", 500, null))))
+        .isNotNull();
+  }
 }

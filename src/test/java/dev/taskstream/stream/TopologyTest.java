@@ -283,7 +283,8 @@ class TopologyTest {
         .singleElement()
         .satisfies(d -> assertThat(d.getOffset()).isEqualTo(41L));
     assertThat(tagged("tagged")).hasSize(63);
-    assertThat(calls.get()).isLessThanOrEqualTo(1 + 2 * 6);
+    // (plus the probe and the poison text once more alone, which tell its fault from the tagger's)
+    assertThat(calls.get()).isLessThanOrEqualTo(1 + 2 * 6 + 2);
   }
 
   /** Each test's stores in its own directory, so parallel builds never share a RocksDB lock. */

@@ -150,6 +150,57 @@ final class EventSource implements AutoCloseable {
                 .build());
   }
 
+  /**
+   * Sends {@code n} events (ids {@code <prefix>v2-<i>}) written with another version of the event
+   * schema, waiting until the broker has them: a producer that moved to a schema version the
+   * service has not seen.
+   *
+   * @param n how many
+   * @param writer the newer schema: the event's, with more optional fields
+   * @param schemaId its id in the registry
+   */
+  void sendEvolved(final int n, final org.apache.avro.Schema writer, final int schemaId) {
+    for (int i = 0; i < n; i++) {
+      final String id = prefix + "v2-" + i;
+      final org.apache.avro.generic.GenericRecord r =
+          new org.apache.avro.generic.GenericRecordBuilder(writer)
+              .set("id", id)
+              .set("text", texts.get(i % texts.size()))
+              .set("attributes", Map.of())
+              .build();
+      final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      bytes.write(0);
+      bytes.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(schemaId).array());
+      try {
+        final org.apache.avro.io.BinaryEncoder enc =
+            org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(
+                writer)
+            .write(r, enc);
+        enc.flush();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      producer.send(
+          new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), bytes.toByteArray()));
+    }
+    producer.flush();
+  }
+
+  /**
+   * @return version 2 of the event schema as a producer might evolve it: one more optional field
+   */
+  static org.apache.avro.Schema evolvedSchema() {
+    return new org.apache.avro.Schema.Parser()
+        .parse(
+            InstructionEvent.getClassSchema()
+                .toString()
+                .replaceFirst(
+                    "\"fields\":\\[",
+                    "\"fields\":[{\"name\":\"clientVersion\",\"type\":[\"null\",\"string\"],"
+                        + "\"default\":null},"));
+  }
+
   private void sendEvent(final long n, final String text) {
     final String id = prefix + n;
     producer.send(

@@ -126,6 +126,8 @@ public final class ReliabilityHarness implements AutoCloseable {
       case CRASH_ALOS -> crash(scenario, "at_least_once");
       case BROKER_RESTART -> brokerRestart(scenario);
       case REGISTRY_OUTAGE -> registryOutage(scenario);
+      case REGISTRY_HANG -> registryHang(scenario);
+      case ENCODER_FAULT -> encoderFault(scenario);
       case BAD_INPUT -> badInput(scenario);
       case OVERLOAD -> overload(scenario);
       case OVERLOAD_LARGE -> overloadLarge(scenario);
@@ -211,26 +213,23 @@ public final class ReliabilityHarness implements AutoCloseable {
   }
 
   /**
-   * The registry goes away mid-stream: events whose schema id the service has cached keep flowing,
-   * records with an id it never saw are retried and then dead-lettered.
+   * The registry goes away mid-stream (every connection refused): events whose schema id the
+   * service has cached keep flowing; records with an id it never saw are held, not dead-lettered,
+   * until the registry is back; then it answers that it never issued them and they are dead
+   * letters.
    */
   private ScenarioResult registryOutage(final Scenario scenario) throws Exception {
     final int before = 100;
     final int during = 300;
-    final ApicurioRegistry own = track(ApicurioRegistry.startAny(buildDir));
-    try (ScenarioRun run =
-        track(
-            base(scenario)
-                .cluster(
-                    broker.bootstrapServers(),
-                    own.ccompatUrl(),
-                    new SchemaRegistryClient(RegistrySettings.of(own.ccompatUrl())))
-                .start())) {
+    try (RegistryProxy proxy = RegistryProxy.to(apicurio.ccompatUrl());
+        ScenarioRun run =
+            track(
+                base(scenario).cluster(broker.bootstrapServers(), proxy.url(), registry).start())) {
       run.source.send(before, settings.rate());
       run.source.await();
       awaitTagged(run, before);
-      own.close();
-      progress.println("  registry stopped");
+      proxy.refuse(true);
+      progress.println("  registry stopped (connections refused)");
       final Instant down = Instant.now();
       for (int i = 0; i < UNKNOWN_IDS; i++) {
         run.source.sendRaw(
@@ -238,6 +237,11 @@ public final class ReliabilityHarness implements AutoCloseable {
       }
       run.source.send(during, settings.rate());
       final Duration flowing = awaitRecovery(run, down, "the registry stopped");
+      awaitTagged(run, before + during);
+      final long deadWhileDown = run.counter.deadLetters();
+      final String health = run.service().health();
+      proxy.refuse(false);
+      progress.println("  registry back");
       awaitEverything(run, before + during, UNKNOWN_IDS);
       return ScenarioResult.count(
           scenario,
@@ -250,12 +254,170 @@ public final class ReliabilityHarness implements AutoCloseable {
               + during
               + " with a cached schema id and "
               + UNKNOWN_IDS
-              + " with unknown ids during the outage; dead letters "
+              + " with unknown ids during the outage; "
+              + deadWhileDown
+              + " dead letters while it was down (health "
+              + health
+              + "), then "
               + run.counter.deadByStage()
-              + ", service "
+              + " once it answered; service "
               + (run.service().isAlive() ? "still running" : "EXITED"));
+    }
+  }
+
+  /** How long the registry hangs, and the events of the new schema version sent meanwhile. */
+  static final Duration REGISTRY_DOWN = Duration.ofSeconds(30);
+
+  static final int EVOLVED_EVENTS = 200;
+
+  /**
+   * The registry accepts connections and answers nothing for 30 s (a relay holds every request),
+   * with the client's default settings, under exactly_once_v2, while events of a schema version the
+   * service has not fetched arrive among known ones: the new ones wait (held), the known ones flow,
+   * no producer is fenced and no stream thread replaced; after it every event is tagged once.
+   */
+  private ScenarioResult registryHang(final Scenario scenario) throws Exception {
+    final int known = (int) Math.max(500, settings.rate() * (REGISTRY_DOWN.toSeconds() + 20));
+    try (RegistryProxy proxy = RegistryProxy.to(apicurio.ccompatUrl());
+        ScenarioRun run =
+            track(
+                base(scenario)
+                    .cluster(broker.bootstrapServers(), proxy.url(), registry)
+                    .registryDefaults()
+                    .start())) {
+      final org.apache.avro.Schema v2 = EventSource.evolvedSchema();
+      final int v2Id = registry.idFor(run.topics.input() + "-value", v2);
+      run.source.send(known, settings.rate());
+      awaitTagged(run, Math.min(known, 100));
+      proxy.hang(true);
+      final Instant hung = Instant.now();
+      progress.println(
+          "  registry hanging for "
+              + REGISTRY_DOWN.toSeconds()
+              + " s; sending "
+              + EVOLVED_EVENTS
+              + " events of a schema version the service has not seen");
+      run.source.sendEvolved(EVOLVED_EVENTS, v2, v2Id);
+      int polls = 0;
+      int down = 0;
+      final long until = System.nanoTime() + REGISTRY_DOWN.toNanos();
+      while (System.nanoTime() < until) {
+        Thread.sleep(500);
+        polls++;
+        if (run.service().health().endsWith("DOWN")) {
+          down++;
+        }
+      }
+      final int taggedDuring = run.counter.distinctTagged();
+      proxy.hang(false);
+      final Duration flowing = awaitRecovery(run, hung, "the registry hung");
+      awaitEverything(run, known + EVOLVED_EVENTS, 0);
+      final String log = Files.readString(run.log());
+      final long fenced =
+          log.lines()
+              .filter(
+                  l ->
+                      l.contains("ProducerFencedException")
+                          || l.contains("InvalidProducerEpochException")
+                          || l.contains("is being fenced"))
+              .count();
+      final long replaced = log.lines().filter(l -> l.contains("replacing it")).count();
+      return ScenarioResult.count(
+          scenario,
+          run.counter,
+          known + EVOLVED_EVENTS,
+          0,
+          flowing,
+          String.format(
+              Locale.ROOT,
+              "exactly_once_v2, registry client defaults; registry hung %d s with %d events of an"
+                  + " unseen schema version sent; %d ids tagged by its end; health DOWN in %d of"
+                  + " %d polls; fenced producers %d, threads replaced %d; service %s",
+              REGISTRY_DOWN.toSeconds(),
+              EVOLVED_EVENTS,
+              taggedDuring,
+              down,
+              polls,
+              fenced,
+              replaced,
+              run.service().isAlive() ? "still running" : "EXITED"));
+    }
+  }
+
+  /** Events of the encoder-fault scenario, how long the encoder fails, the poison's marker. */
+  static final int FAULT_EVENTS = 5_000;
+
+  static final Duration ENCODER_DOWN = Duration.ofSeconds(30);
+  private static final String POISON = "<<poison-for-the-model>>";
+
+  /**
+   * The encoder fails for every call, the probe included, for 30 s while events stream in (a lost
+   * device), then works again; one text the model cannot take follows among healthy ones. The
+   * service must hold the records through the fault (none dead-lettered, health DOWN), tag each
+   * once after it, and dead-letter the poison text alone.
+   */
+  private ScenarioResult encoderFault(final Scenario scenario) throws Exception {
+    final Path flag = settings.workDir().resolve("encoder-fault-" + System.nanoTime());
+    try (ScenarioRun run =
+        track(
+            base(scenario)
+                .jvmOption("-Dtaskstream.inject.tagger-fault-file=" + flag)
+                .jvmOption("-Dtaskstream.inject.poison-text=" + POISON)
+                .start())) {
+      run.source.send(FAULT_EVENTS, settings.rate());
+      awaitTagged(run, FAULT_EVENTS / 5);
+      Files.createFile(flag);
+      final int taggedAtFault = run.counter.distinctTagged();
+      progress.println(
+          "  encoder failing from now for "
+              + ENCODER_DOWN.toSeconds()
+              + " s ("
+              + taggedAtFault
+              + " ids tagged)");
+      int polls = 0;
+      int down = 0;
+      final long until = System.nanoTime() + ENCODER_DOWN.toNanos();
+      while (System.nanoTime() < until) {
+        Thread.sleep(500);
+        polls++;
+        if (run.service().health().endsWith("DOWN")) {
+          down++;
+        }
+      }
+      final long deadDuringFault = run.counter.deadLetters();
+      final int taggedDuringFault = run.counter.distinctTagged() - taggedAtFault;
+      Files.delete(flag);
+      final Instant back = Instant.now();
+      final Duration recovery = awaitRecovery(run, back, "the encoder came back");
+      awaitTagged(run, Math.min(FAULT_EVENTS, run.counter.distinctTagged() + 100));
+      run.source.sendRaw(run.source.encode("poison", "summarise this text " + POISON));
+      awaitEverything(run, FAULT_EVENTS, 1);
+      String health = run.service().health();
+      for (int i = 0; i < 60 && health.endsWith("DOWN"); i++) {
+        Thread.sleep(500);
+        health = run.service().health();
+      }
+      return ScenarioResult.count(
+          scenario,
+          run.counter,
+          FAULT_EVENTS,
+          1,
+          recovery,
+          String.format(
+              Locale.ROOT,
+              "encoder failed %d s after %d ids; during it: health DOWN in %d of %d polls, %d"
+                  + " tagged (a batch in flight), %d dead letters; then one poison text: dead"
+                  + " letters %s; health %s at the end",
+              ENCODER_DOWN.toSeconds(),
+              taggedAtFault,
+              down,
+              polls,
+              taggedDuringFault,
+              deadDuringFault,
+              run.counter.deadByStage(),
+              health));
     } finally {
-      own.close();
+      Files.deleteIfExists(flag);
     }
   }
 

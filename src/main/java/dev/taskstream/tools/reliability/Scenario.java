@@ -12,6 +12,16 @@ public enum Scenario {
   BROKER_RESTART,
   /** Stop the registry mid-stream: cached schema ids keep flowing, unknown ones dead-letter. */
   REGISTRY_OUTAGE,
+  /**
+   * The registry accepts connections and answers nothing for 30 s, default client settings, while
+   * events with a schema version the service has not seen arrive among known ones.
+   */
+  REGISTRY_HANG,
+  /**
+   * The encoder fails every call (and the probe) for 30 s in the middle of 5,000 events, then works
+   * again; one poison text follows in a healthy batch.
+   */
+  ENCODER_FAULT,
   /** Every kind of bad record between good ones on the live broker, and identical texts. */
   BAD_INPUT,
   /** Input at a multiple of the service's measured throughput, with a bounded heap. */

@@ -31,17 +31,19 @@ final class ScenarioRun implements AutoCloseable {
   private final Path config;
   private final Path log;
   private final String heap;
+  private final List<String> jvmOptions;
   private final int httpPort;
   private ServiceChild service;
 
   private ScenarioRun(final Builder b) throws IOException, InterruptedException {
     this.topics = new ServiceTopics(b.app, b.app + "-");
     this.heap = b.heap;
+    this.jvmOptions = List.copyOf(b.jvmOptions);
     this.httpPort = freePort();
     this.log = b.dir.resolve(b.app + ".log");
     this.config = writeConfig(b);
     createInput(b.bootstrap, topics.input());
-    this.service = ServiceChild.start(config, httpPort, heap, log);
+    this.service = ServiceChild.start(config, httpPort, heap, jvmOptions, log);
     b.onStart.accept(service); // known to the harness's shutdown hook from its first moment
     try {
       service.awaitReady(READY_TIMEOUT);
@@ -65,7 +67,7 @@ final class ScenarioRun implements AutoCloseable {
   /** SIGKILL the service and start a new one on the same config and state directory. */
   void killAndRestart() throws IOException, InterruptedException {
     service.kill();
-    service = ServiceChild.start(config, httpPort, heap, log);
+    service = ServiceChild.start(config, httpPort, heap, jvmOptions, log);
   }
 
   Path log() {
@@ -102,7 +104,9 @@ final class ScenarioRun implements AutoCloseable {
             "  state-dir: " + b.dir.resolve("state-" + app),
             // A killed member holds its partitions until its session times out: keep it short.
             "  properties: {commit.interval.ms: 200, session.timeout.ms: 6000}",
-            "registry: {url: '" + b.registryUrl + "', max-attempts: 3, backoff-ms: 200}",
+            b.registryDefaults
+                ? "registry: {url: '" + b.registryUrl + "'}"
+                : "registry: {url: '" + b.registryUrl + "', max-attempts: 3, backoff-ms: 200}",
             "topics:",
             "  input: " + topics.input(),
             "  tagged: " + topics.tagged(),
@@ -156,6 +160,8 @@ final class ScenarioRun implements AutoCloseable {
     private SchemaRegistryClient registry;
     private List<String> texts;
     private String heap = "768m";
+    private final List<String> jvmOptions = new java.util.ArrayList<>();
+    private boolean registryDefaults;
     private java.util.function.Consumer<AutoCloseable> onStart = child -> {};
 
     Builder dir(final Path d) {
@@ -187,6 +193,18 @@ final class ScenarioRun implements AutoCloseable {
 
     Builder heap(final String h) {
       this.heap = h;
+      return this;
+    }
+
+    /** A JVM option of the service (a fault to inject, say). */
+    Builder jvmOption(final String option) {
+      this.jvmOptions.add(option);
+      return this;
+    }
+
+    /** The registry client's default retries and timeouts instead of the shortened ones. */
+    Builder registryDefaults() {
+      this.registryDefaults = true;
       return this;
     }
 

@@ -33,14 +33,20 @@ final class ServiceChild implements AutoCloseable {
     this.log = log;
   }
 
-  static ServiceChild start(final Path config, final int port, final String heap, final Path log)
+  static ServiceChild start(
+      final Path config,
+      final int port,
+      final String heap,
+      final List<String> jvmOptions,
+      final Path log)
       throws IOException {
+    final List<String> options = new java.util.ArrayList<>();
+    options.add("-Xmx" + heap);
+    options.add("--add-modules=jdk.incubator.vector");
+    options.addAll(jvmOptions);
     return new ServiceChild(
         ChildJvm.start(
-            "dev.taskstream.cli.Main",
-            List.of("-Xmx" + heap, "--add-modules=jdk.incubator.vector"),
-            List.of("run", "--config", config.toString()),
-            log),
+            "dev.taskstream.cli.Main", options, List.of("run", "--config", config.toString()), log),
         port,
         log);
   }
@@ -95,8 +101,8 @@ final class ServiceChild implements AutoCloseable {
   }
 
   /**
-   * @return the stream's state as {@code /health} reports it (RUNNING, REBALANCING, …, with
-   *     "stalled" when its thread keeps failing), or "unreachable"
+   * @return the stream's state as {@code /health} reports it (RUNNING, REBALANCING, …, with " DOWN"
+   *     when health is down though the stream runs: a stall, the tagger failing), or "unreachable"
    */
   String health() {
     final String body = get("/health", false);
@@ -105,7 +111,7 @@ final class ServiceChild implements AutoCloseable {
     }
     final java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("\"state\":\"([A-Z_]+)\"").matcher(body);
-    return (m.find() ? m.group(1) : body) + (body.contains("\"stalled\"") ? " (stalled)" : "");
+    return (m.find() ? m.group(1) : body) + (body.contains("\"DOWN\"") ? " DOWN" : "");
   }
 
   boolean isAlive() {

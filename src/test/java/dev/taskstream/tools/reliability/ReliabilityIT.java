@@ -96,14 +96,49 @@ class ReliabilityIT {
 
   @Test
   @Tag(EXTENDED)
-  void shouldKeepCachedSchemasFlowingAndDeadLetterUnknownIdsWhenTheRegistryGoesAway()
-      throws Exception {
+  void shouldKeepCachedSchemasFlowingAndHoldUnknownIdsUntilTheRegistryAnswers() throws Exception {
     // Given a registry that stops mid-stream, When known and unknown schema ids keep arriving
     final ScenarioResult r = run(Scenario.REGISTRY_OUTAGE);
-    // Then the known ones are all tagged and the ten unknown ones are dead letters
+    // Then the known ones are all tagged, the ten unknown ones are held while it is down (no dead
+    // letter for the registry's fault) and dead-lettered once it answers that it never issued them
     assertThat(r.ok()).as(r.row()).isTrue();
     assertThat(r.deadLettered()).isEqualTo(10);
-    assertThat(r.notes()).contains("{deserialize=10}").contains("still running");
+    assertThat(r.notes())
+        .contains(" 0 dead letters while it was down (health RUNNING DOWN)")
+        .contains("{deserialize=10}")
+        .contains("still running");
+  }
+
+  @Test
+  @Tag(EXTENDED)
+  void shouldFenceNoProducerAndReplaceNoThreadWhenTheRegistryHangs() throws Exception {
+    // Given a registry that accepts connections and never answers for 30 s, default settings,
+    // exactly_once_v2, while events of a schema version the service has not seen arrive
+    final ScenarioResult r = run(Scenario.REGISTRY_HANG);
+    // Then nothing is lost, duplicated or dead-lettered, and no producer was fenced
+    assertThat(r.ok()).as(r.row()).isTrue();
+    assertThat(r.deadLettered()).isZero();
+    assertThat(r.notes())
+        .contains("fenced producers 0, threads replaced 0")
+        .containsPattern("health DOWN in [1-9][0-9]* of")
+        .contains("still running");
+  }
+
+  @Test
+  @Tag(EXTENDED)
+  void shouldHoldEveryEventThroughAnEncoderFaultAndDeadLetterOnlyThePoisonText() throws Exception {
+    // Given an encoder that fails every call for 30 s in the middle of 5,000 events
+    final ScenarioResult r = run(Scenario.ENCODER_FAULT);
+    // Then nothing is dead-lettered for the fault, all 5,000 are tagged exactly once, health was
+    // DOWN during it and UP after, and the poison text that followed is the one dead letter
+    assertThat(r.ok()).as(r.row()).isTrue();
+    assertThat(r.tagged()).isEqualTo(ReliabilityHarness.FAULT_EVENTS);
+    assertThat(r.deadLettered()).isEqualTo(1);
+    assertThat(r.notes())
+        .containsPattern("health DOWN in [1-9][0-9]* of")
+        .contains(" 0 dead letters;")
+        .contains("{embed=1}")
+        .contains("health RUNNING at the end");
   }
 
   @Test
