@@ -190,6 +190,9 @@ final class ClusterSetup {
         : config.registry().retryBudget();
   }
 
+  /** The commit interval under exactly-once (Kafka Streams' own default there is 100 ms). */
+  static final int EOS_COMMIT_INTERVAL_MS = 1_000;
+
   static Properties adminProperties(final AppConfig config) {
     final Properties p = new Properties();
     p.putAll(config.kafka().properties());
@@ -207,6 +210,17 @@ final class ClusterSetup {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.kafka().processingGuarantee());
+    if (config.kafka().processingGuarantee().startsWith("exactly_once")) {
+      // Kafka Streams commits every 100 ms under exactly-once; with one topic per task each
+      // transaction then spans about as many partitions as it holds records (one marker each, one
+      // producer scan of every partition per new batch). The micro-batcher asks for a commit after
+      // every batch its deadline closed (the input not backed up), so only a backlog waits for
+      // this interval: measured cached 1,306 → 2,019 events/s, p50 latency unchanged.
+      p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EOS_COMMIT_INTERVAL_MS);
+    }
+    // A topic not written for metadata.max.idle.ms (5 min) is dropped from the producer's metadata
+    // and its next record waits on the stream thread for it again: rare tasks would, each time.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG), 86_400_000);
     if (config.kafka().stateDir() != null) {
       p.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
     }

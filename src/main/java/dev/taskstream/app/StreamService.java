@@ -143,7 +143,9 @@ public final class StreamService implements AutoCloseable {
       final StallWatch watch = new StallWatch(metrics);
       // The tagger the stream runs, and the supervisor probes while it fails.
       final Tagger running = FaultInjection.wrap(tagger);
-      streams = streams(config, onStream, live, engine, running, restricted, features, watch, api);
+      streams =
+          streams(
+              config, onStream, live, engine, running, restricted, topics, features, watch, api);
       supervisor = new TaggerSupervisor(streams, running, config.batch());
       watch.listen(supervisor);
       // A thread that still fails (broker or registry trouble) is replaced; one replaced again
@@ -191,6 +193,7 @@ public final class StreamService implements AutoCloseable {
       final EmbeddingEngine engine,
       final Tagger tagger,
       final RouteTable routes,
+      final Set<String> outputs,
       final List<TaggedStreamFeature> features,
       final StallWatch watch,
       final ApiServer api) {
@@ -210,7 +213,8 @@ public final class StreamService implements AutoCloseable {
             ClusterSetup.inputDeserializer(config, registry),
             out,
             new TopologyFactory.Extras(watch, features)),
-        props);
+        props,
+        new WarmProducers(List.copyOf(outputs)));
   }
 
   /**

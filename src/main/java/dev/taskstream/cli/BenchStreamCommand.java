@@ -95,6 +95,8 @@ final class BenchStreamCommand implements Callable<Integer> {
             + "bare embedder      %8.1f texts/s before, %.1f after%n"
             + "stream end to end  %8.1f events/s (backlog)  ratio stream/bare %s%n"
             + "latency at %.0f/s   p50 %.0f ms  p99 %.0f ms (produce → routed topic)%n"
+            + "batches at %.0f/s   median %.0f of batch.max-records %d (%.0f %%), p10 %.0f, p90 %.0f,"
+            + " %d batches%n"
             + "heap               peak %.0f MB of max %.0f MB%n",
         texts.size(),
         source,
@@ -114,6 +116,13 @@ final class BenchStreamCommand implements Callable<Integer> {
         r.pacedRate(),
         r.p50Ms(),
         r.p99Ms(),
+        r.pacedRate(),
+        r.pacedBatches().median(),
+        r.maxRecords(),
+        100 * r.pacedBatches().median() / r.maxRecords(),
+        r.pacedBatches().p10(),
+        r.pacedBatches().p90(),
+        r.pacedBatches().count(),
         r.heapPeakMb(),
         r.heapMaxMb());
     stages("stages, backlog run", r.streamRate(), r.stagesUs(), r.namedShare());

@@ -164,6 +164,7 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   @Override
   public void onBatch(final int records, final long nanos) {
     batchSize.record(records);
+    stages.recordBatch(records);
     batchLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -153,6 +153,12 @@ final class MicroBatchProcessor
     }
     if (records > 0 && wallClock.getAsLong() - oldestAt >= settings.batch().maxWait().toMillis()) {
       flush();
+      if (records == 0) {
+        // A batch closed by its deadline, not by filling up: the input is not backed up, so its
+        // output is committed now rather than at the (longer) commit interval, which batches
+        // transactions only under a backlog.
+        context.commit();
+      }
     }
   }
 

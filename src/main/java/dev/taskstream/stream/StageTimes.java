@@ -23,6 +23,17 @@ public final class StageTimes {
   public record Summary(double medianNanos, double meanNanos, long samples, long items) {}
 
   private final Map<Stage, Ring> rings = new EnumMap<>(Stage.class);
+  private final Ring batches = new Ring();
+
+  /**
+   * Micro-batch sizes since the last reset.
+   *
+   * @param median the median batch
+   * @param p10 the 10th percentile
+   * @param p90 the 90th percentile
+   * @param count batches counted
+   */
+  public record BatchSizes(double median, double p10, double p90, long count) {}
 
   /** Empty. */
   public StageTimes() {
@@ -42,9 +53,26 @@ public final class StageTimes {
     }
   }
 
+  /**
+   * @param records instructions in a flushed micro-batch
+   */
+  public void recordBatch(final int records) {
+    if (records > 0) {
+      batches.add(records, 1);
+    }
+  }
+
+  /**
+   * @return the distribution of micro-batch sizes since the last reset
+   */
+  public BatchSizes batchSizes() {
+    return batches.sizes();
+  }
+
   /** Forgets everything (before a timed pass). */
   public void reset() {
     rings.values().forEach(Ring::clear);
+    batches.clear();
   }
 
   /**
@@ -79,6 +107,17 @@ public final class StageTimes {
       samples = 0;
       items = 0;
       nanos = 0;
+    }
+
+    synchronized BatchSizes sizes() {
+      if (samples == 0) {
+        return new BatchSizes(0, 0, 0, 0);
+      }
+      final int n = (int) Math.min(samples, CAPACITY);
+      final double[] sorted = Arrays.copyOf(perItem, n);
+      Arrays.sort(sorted);
+      return new BatchSizes(
+          sorted[n / 2], sorted[(int) (0.1 * (n - 1))], sorted[(int) (0.9 * (n - 1))], samples);
     }
 
     synchronized Summary summary() {

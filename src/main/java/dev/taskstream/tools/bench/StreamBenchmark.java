@@ -64,6 +64,8 @@ public final class StreamBenchmark {
    *     cached name, or the taxonomy reads no names)
    * @param cachedNamedShare the same for the cached pass
    * @param distinctTexts distinct texts among the events
+   * @param pacedBatches micro-batch sizes in the latency phase (events at half the backlog rate)
+   * @param maxRecords the service's {@code batch.max-records}
    */
   public record Result(
       double bareBefore,
@@ -80,7 +82,9 @@ public final class StreamBenchmark {
       Map<String, Double> cachedStagesUs,
       double namedShare,
       double cachedNamedShare,
-      int distinctTexts) {
+      int distinctTexts,
+      StageTimes.BatchSizes pacedBatches,
+      int maxRecords) {
 
     /**
      * @param stages a run's stages
@@ -189,6 +193,7 @@ public final class StreamBenchmark {
       final Backlog usual;
       Backlog warm = null;
       final double[] latencies;
+      final StageTimes.BatchSizes pacedBatches;
       try (StreamService service = StreamService.start(config);
           KafkaConsumer<byte[], byte[]> routed = routedConsumer(broker.bootstrapServers())) {
         // Warm-up: JIT, ORT arenas and the consumer group, outside the timings. Texts of their
@@ -205,7 +210,9 @@ public final class StreamBenchmark {
           warm = backlog(service, broker, routed, config, replays);
         }
         final double rate = usual.rate();
+        service.stages().reset();
         latencies = pass(broker, routed, config, events.subList(0, events.size() / 2), rate / 2);
+        pacedBatches = service.stages().batchSizes();
         System.err.println("stream: " + service.engine().stats());
       }
       final double after = bare();
@@ -227,7 +234,9 @@ public final class StreamBenchmark {
           warm == null ? null : warm.stagesUs(),
           usual.namedShare(),
           warm == null ? 0 : warm.namedShare(),
-          distinct);
+          distinct,
+          pacedBatches,
+          batch);
     }
   }
 
