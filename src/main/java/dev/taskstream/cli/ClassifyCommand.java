@@ -34,17 +34,28 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--top", description = "Candidates per instruction. Default: ${DEFAULT-VALUE}")
   int top = 3;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin EmbedderOptions embedder;
   @Mixin TaxonomyOption taxonomyOption;
 
   @Override
   public Integer call() throws Exception {
+    // Usage errors (exit 2) before anything is read or loaded.
+    if (top < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--top must be at least 1: " + top);
+    }
+    if (texts.isEmpty() && in == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "nothing to classify: give TEXT arguments or --in FILE");
+    }
     final List<String> all = new ArrayList<>(texts);
     if (in != null) {
       all.addAll(EvalData.loadTexts(in));
     }
     if (all.isEmpty()) {
-      throw new IllegalArgumentException("nothing to classify: give TEXT arguments or --in FILE");
+      throw new IllegalArgumentException(in + " holds no instruction");
     }
     final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
     final Taxonomy taxonomy = loaded.taxonomy();

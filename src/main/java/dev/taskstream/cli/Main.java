@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
       TaxonomyCommand.class,
       BenchDiscoveryCommand.class
     })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
@@ -43,15 +43,35 @@ public final class Main implements Runnable {
    * @return the exit code: 0 ok, 1 failure, 2 usage error
    */
   public static int run(final String... args) {
-    return new CommandLine(new Main())
-        .setParameterExceptionHandler(Main::usageError)
-        .setExecutionExceptionHandler(Main::failure)
-        .execute(args);
+    return commandLine().execute(args);
   }
 
+  /**
+   * @return the command line every caller uses: {@code --help} and {@code --version} on every
+   *     command and subcommand, usage errors exit 2, failures 1
+   */
+  static CommandLine commandLine() {
+    final CommandLine cmd =
+        new CommandLine(new Main())
+            .setParameterExceptionHandler(Main::usageError)
+            .setExecutionExceptionHandler(Main::failure);
+    standardOptions(cmd);
+    return cmd;
+  }
+
+  private static void standardOptions(final CommandLine cmd) {
+    if (cmd.getCommandSpec().optionsMap().get("--help") == null) {
+      cmd.getCommandSpec().mixinStandardHelpOptions(true);
+    }
+    cmd.getCommandSpec().versionProvider(new Version());
+    cmd.getSubcommands().values().forEach(Main::standardOptions);
+  }
+
+  /** Without a command: the usage, and exit 2 (a usage error). */
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(System.err);
+    return 2;
   }
 
   private static int usageError(final CommandLine.ParameterException e, final String[] args) {

@@ -27,12 +27,14 @@ import picocli.CommandLine.Parameters;
       TaxonomyCommand.Promote.class,
       TaxonomyCommand.Remove.class
     })
-final class TaxonomyCommand implements Runnable {
+final class TaxonomyCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Without a subcommand: the usage, and exit 2 (a usage error). */
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(System.err);
+    return 2;
   }
 
   /** Where the service answers. */
