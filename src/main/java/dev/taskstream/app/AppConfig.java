@@ -252,6 +252,7 @@ public record AppConfig(
    * @return a copy with them passed through
    */
   public AppConfig withKafkaProperties(final Map<String, String> extra) {
+    KafkaProperties.check(extra, false);
     final Map<String, String> merged = new java.util.LinkedHashMap<>(kafka.properties());
     merged.putAll(extra);
     final Copy c = new Copy();
@@ -379,6 +380,7 @@ public record AppConfig(
             s.string("processing-guarantee", "exactly_once_v2"),
             path(s.string("state-dir", null), paths),
             s.properties("properties"));
+    KafkaProperties.check(k.properties(), s.bool("allow-unknown-properties", false));
     s.finish();
     return k;
   }

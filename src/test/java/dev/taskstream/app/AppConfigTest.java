@@ -169,7 +169,7 @@ class AppConfigTest {
     // Given the documented example, whose secrets come from the environment with defaults
     final AppConfig c = AppConfig.load(Path.of("topology/app.example.yaml"));
     // Then its pass-through Kafka properties and routes survive
-    assertThat(c.kafka().properties()).containsKey("commit.interval.ms");
+    assertThat(c.kafka().properties()).containsKey("num.stream.threads");
     assertThat(c.routes()).hasFileName("routes.yaml").exists();
     assertThat(c.topics().spec().partitions()).isEqualTo(6);
   }
@@ -256,5 +256,41 @@ class AppConfigTest {
             "kafka: {bootstrap-servers: k}\n"
                 + "registry: {url: 'http://r', basic-auth-user: u, basic-auth-password: hunter2}\n");
     assertThat(c.registry().toString()).contains("basic:u").doesNotContain("hunter2");
+  }
+
+  @Test
+  void shouldRefuseKafkaPropertiesThatOverrideTheServiceOrThatNoClientKnows() {
+    // Given kafka.properties with a setting the service derives, Kafka Streams' own dead-letter
+    // queue, and a typo, Then each fails the load in one line naming what to set instead
+    final java.util.Map<String, String> refused =
+        java.util.Map.of(
+            "application.id: other", "use application-id",
+            "producer.bootstrap.servers: x:1", "use kafka.bootstrap-servers",
+            "errors.dead.letter.queue.topic.name: dlq", "topics.dead-letters",
+            "comit.interval.ms: 100", "is no Kafka Streams, producer, consumer or admin setting");
+    refused.forEach(
+        (entry, message) ->
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () ->
+                        load(
+                            "kafka:\n  bootstrap-servers: k:9092\n  properties: {"
+                                + entry
+                                + "}\nregistry: {url: 'http://r'}\n"))
+                .as(entry)
+                .isInstanceOf(dev.taskstream.config.ConfigException.class)
+                .hasMessageContaining(message));
+  }
+
+  @Test
+  void shouldPassPrefixedClientAndTopicSettingsAndUnknownOnesWhenAllowed() throws IOException {
+    final AppConfig c =
+        load(
+            "kafka:\n  bootstrap-servers: k:9092\n  allow-unknown-properties: true\n"
+                + "  properties: {producer.linger.ms: 5, main.consumer.max.poll.records: 100,"
+                + " topic.min.insync.replicas: 2, my.plugin.option: x}\n"
+                + "registry: {url: 'http://r'}\n");
+    assertThat(c.kafka().properties())
+        .containsEntry("producer.linger.ms", "5")
+        .containsEntry("my.plugin.option", "x");
   }
 }
