@@ -24,6 +24,7 @@ import org.apache.kafka.streams.StreamsBuilder;
  * /api/stats}, {@code /api/drift} and {@code /api/novel}.
  */
 public final class AnalyticsFeature implements TaggedStreamFeature {
+  private final DriftMeters drift;
   private static final String DISABLED = "analytics are disabled in this service's config";
 
   /**
@@ -48,12 +49,15 @@ public final class AnalyticsFeature implements TaggedStreamFeature {
    * @param tagged reads the tagged topic (Confluent framing)
    * @param centroids a task's centroid by key, or null (drift's shift measure)
    * @param tasks the running taxonomy's tasks as key → display name, in taxonomy order
+   * @param meters where the drift gauges go
    */
   public AnalyticsFeature(
       final AnalyticsSettings settings,
       final Deserializer<TaggedInstruction> tagged,
       final Function<String, float[]> centroids,
-      final Supplier<Map<String, String>> tasks) {
+      final Supplier<Map<String, String>> tasks,
+      final io.micrometer.core.instrument.MeterRegistry meters) {
+    this.drift = new DriftMeters(meters);
     this.settings = settings;
     this.tagged = tagged;
     this.centroids = centroids;
@@ -78,7 +82,7 @@ public final class AnalyticsFeature implements TaggedStreamFeature {
 
   @Override
   public void addBefore(final StreamsBuilder builder, final CoreTopology core) {
-    new AnalyticsTopology(settings, tagged, core.output(), centroids)
+    new AnalyticsTopology(settings, tagged, core.output(), centroids, drift)
         .addTo(builder, core.settings().taggedTopic());
   }
 

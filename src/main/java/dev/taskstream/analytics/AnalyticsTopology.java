@@ -46,6 +46,7 @@ public final class AnalyticsTopology {
   private final Serializer<SpecificRecord> outputSerializer;
   private final Function<String, float[]> centroid;
   private final Novelty novelty;
+  private final java.util.function.Consumer<dev.taskstream.avro.DriftReport> reports;
 
   /**
    * @param settings windows, drift, topics
@@ -58,6 +59,23 @@ public final class AnalyticsTopology {
       final Deserializer<TaggedInstruction> taggedDeserializer,
       final Serializer<SpecificRecord> outputSerializer,
       final Function<String, float[]> centroid) {
+    this(settings, taggedDeserializer, outputSerializer, centroid, r -> {});
+  }
+
+  /**
+   * @param settings windows, drift, topics
+   * @param taggedDeserializer reads the all-tagged topic (registry framing)
+   * @param outputSerializer writes stats and alerts (registry framing)
+   * @param centroid a task's centroid, for the mean-embedding shift
+   * @param reports told of every drift report as it is made (the drift gauges)
+   */
+  public AnalyticsTopology(
+      final AnalyticsSettings settings,
+      final Deserializer<TaggedInstruction> taggedDeserializer,
+      final Serializer<SpecificRecord> outputSerializer,
+      final Function<String, float[]> centroid,
+      final java.util.function.Consumer<dev.taskstream.avro.DriftReport> reports) {
+    this.reports = reports;
     this.settings = settings;
     this.novelty = settings.novelty();
     this.taggedDeserializer = taggedDeserializer;
@@ -134,7 +152,7 @@ public final class AnalyticsTopology {
             AvroBinarySerde.<DriftReport>of(DriftReport.getClassSchema())));
     closed
         .process(
-            () -> new DriftProcessor(label, settings.drift(), centroid),
+            () -> new DriftProcessor(label, settings.drift(), centroid, reports),
             Named.as("drift-" + label),
             AnalyticsStores.driftState(label),
             AnalyticsStores.drift(label))

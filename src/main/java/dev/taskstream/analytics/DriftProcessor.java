@@ -40,6 +40,7 @@ final class DriftProcessor
   private final String label;
   private final AnalyticsSettings.DriftSettings settings;
   private final Function<String, float[]> centroid;
+  private final java.util.function.Consumer<DriftReport> listener;
   private ProcessorContext<String, DriftReport> context;
   private KeyValueStore<String, WindowHistory> state;
   private KeyValueStore<Long, DriftReport> reports;
@@ -47,7 +48,9 @@ final class DriftProcessor
   DriftProcessor(
       final String label,
       final AnalyticsSettings.DriftSettings settings,
-      final Function<String, float[]> centroid) {
+      final Function<String, float[]> centroid,
+      final java.util.function.Consumer<DriftReport> listener) {
+    this.listener = listener;
     this.label = label;
     this.settings = settings;
     this.centroid = centroid;
@@ -115,6 +118,7 @@ final class DriftProcessor
       state.put(BASELINE, new WindowHistory(baseline));
     }
     context.forward(new Record<>(label, report, window.getWindowEnd()));
+    listener.accept(report);
   }
 
   private void trimReports() {

@@ -64,7 +64,8 @@ public final class Features {
               config.analytics(),
               decoder(deps.registry(), TaggedInstruction.getClassSchema()),
               centroids(deps.live()),
-              () -> tasks(deps.live())));
+              () -> tasks(deps.live()),
+              deps.meters()));
     }
     if (config.compression() != null) {
       out.add(

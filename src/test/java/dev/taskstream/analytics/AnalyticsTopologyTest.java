@@ -55,6 +55,9 @@ class AnalyticsTopologyTest {
         3);
   }
 
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
   @BeforeEach
   void start() {
     final StreamsBuilder builder = new StreamsBuilder();
@@ -63,7 +66,8 @@ class AnalyticsTopologyTest {
             AvroBinarySerde.<TaggedInstruction>of(TaggedInstruction.getClassSchema())
                 .deserializer(),
             binary,
-            CENTROIDS::get)
+            CENTROIDS::get,
+            new DriftMeters(meters))
         .addTo(builder, "tagged");
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
@@ -197,6 +201,17 @@ class AnalyticsTopologyTest {
     assertThat(r.get(2).getMeanShift()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(r.get(2).getTopMovers().get(0).getChange()).isIn(1.0, -1.0);
     assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.getReasons()).hasSize(2));
+    // and the gauges an alert rule reads say the same of the latest window
+    final String window = r.get(2).getWindow();
+    assertThat(meters.get("taskstream.drift.jsd").tag("window", window).gauge().value())
+        .isEqualTo(1.0);
+    assertThat(meters.get("taskstream.drift.alert").tag("window", window).gauge().value())
+        .isEqualTo(1.0);
+    assertThat(meters.get("taskstream.drift.novelty.rate").tag("window", window).gauge().value())
+        .isEqualTo(r.get(2).getNoveltyRate());
+    assertThat(
+            meters.get("taskstream.drift.baseline.windows").tag("window", window).gauge().value())
+        .isEqualTo(2.0);
   }
 
   @Test
