@@ -63,13 +63,13 @@ final class CoreEndpoints {
   private void health(final HttpExchange ex) throws IOException {
     api.params(ex, Set.of());
     final KafkaStreams.State state = view.state().get();
-    final String stalled = view.problem().get();
-    final boolean up = !DEAD.contains(state) && stalled == null;
+    final String problem = view.problem().get();
+    final boolean up = !DEAD.contains(state) && problem == null;
     final Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("state", state.name());
-    if (stalled != null) {
-      body.put("problem", stalled);
+    if (problem != null) {
+      body.put("problem", problem);
     }
     api.send(ex, up ? 200 : 503, body);
   }

@@ -122,13 +122,6 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * @return the most time one call may take
-   */
-  public Duration retryBudget() {
-    return settings.retryBudget();
-  }
-
-  /**
    * Registers a schema under a subject, or finds it when auto-registration is off.
    *
    * @param subject e.g. {@code instructions-value}

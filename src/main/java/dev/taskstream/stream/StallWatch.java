@@ -193,7 +193,7 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
       final Throwable cause,
       final java.time.Duration retryIn) {
     faultAttempts.merge(component, 1L, Long::sum);
-    final boolean first = faults.keySet().stream().noneMatch(k -> k.startsWith(component + " "));
+    final boolean first = !failing(component);
     if (faults.putIfAbsent(component + " in task " + task, cause.toString()) == null && first) {
       LOG.error(
           "{} failing as a system (task {}): its records are held, nothing is dead-lettered for"
@@ -210,8 +210,7 @@ public final class StallWatch implements StreamObserver, StreamsUncaughtExceptio
   @Override
   public synchronized void onRecovered(
       final String component, final String task, final java.time.Duration faultFor) {
-    if (faults.remove(component + " in task " + task) != null
-        && faults.keySet().stream().noneMatch(k -> k.startsWith(component + " "))) {
+    if (faults.remove(component + " in task " + task) != null && !failing(component)) {
       LOG.info(
           "{} working again after {} s; the records held for it are processed now",
           component,

@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,17 +39,8 @@ class StallIT {
       // one text
       final SchemaRegistryClient client =
           new SchemaRegistryClient(RegistrySettings.of(registry.url()));
-      try (Admin admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        admin
-            .createTopics(
-                List.of("in", "tagged", "novel", "dead", "task.do-thing").stream()
-                    .map(t -> new NewTopic(t, 1, (short) 1))
-                    .toList())
-            .all()
-            .get();
-      }
+      TestStreams.createTopics(
+          broker.bootstrapServers(), List.of("in", "tagged", "novel", "dead", "task.do-thing"));
       final ConfluentAvroSerde<SpecificRecord> out =
           new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
       final ConfluentAvroSerde<InstructionEvent> events =

@@ -133,22 +133,15 @@ class TaggerFaultTest {
     }
 
     List<String> tagged() {
-      final ConfluentAvroSerde<TaggedInstruction> serde =
-          new ConfluentAvroSerde<>(client, TaggedInstruction.getClassSchema(), false);
-      return driver
-          .createOutputTopic("tagged", Serdes.String().deserializer(), serde.deserializer())
-          .readValuesToList()
+      return TestStreams.<TaggedInstruction>values(
+              driver, client, "tagged", TaggedInstruction.getClassSchema())
           .stream()
           .map(TaggedInstruction::getId)
           .toList();
     }
 
     List<DeadLetter> dead() {
-      final ConfluentAvroSerde<DeadLetter> serde =
-          new ConfluentAvroSerde<>(client, DeadLetter.getClassSchema(), false);
-      return driver
-          .createOutputTopic("dead", Serdes.String().deserializer(), serde.deserializer())
-          .readValuesToList();
+      return TestStreams.values(driver, client, "dead", DeadLetter.getClassSchema());
     }
 
     long buffered() {

@@ -73,4 +73,52 @@ final class TestStreams {
         0.3,
         novelty);
   }
+
+  /**
+   * Every record a topology test driver wrote to a topic, read with the registry's framing.
+   *
+   * @param driver the driver
+   * @param client the registry the topology wrote through
+   * @param topic the output topic
+   * @param schema the values' schema
+   * @param <T> the generated class
+   * @return the values, in order
+   */
+  static <T extends SpecificRecord> List<T> values(
+      final org.apache.kafka.streams.TopologyTestDriver driver,
+      final dev.taskstream.kafka.SchemaRegistryClient client,
+      final String topic,
+      final org.apache.avro.Schema schema) {
+    final dev.taskstream.kafka.ConfluentAvroSerde<T> serde =
+        new dev.taskstream.kafka.ConfluentAvroSerde<>(client, schema, false);
+    return driver
+        .createOutputTopic(
+            topic,
+            org.apache.kafka.common.serialization.Serdes.String().deserializer(),
+            serde.deserializer())
+        .readValuesToList();
+  }
+
+  /**
+   * Creates one-partition topics on a live broker, for the integration tests.
+   *
+   * @param bootstrap the broker
+   * @param topics their names
+   * @throws Exception when the broker refuses
+   */
+  static void createTopics(final String bootstrap, final List<String> topics) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap))) {
+      admin
+          .createTopics(
+              topics.stream()
+                  .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1))
+                  .toList())
+          .all()
+          .get();
+    }
+  }
 }

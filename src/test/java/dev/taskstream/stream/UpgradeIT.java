@@ -50,16 +50,11 @@ class UpgradeIT {
       final SchemaRegistryClient client =
           new SchemaRegistryClient(RegistrySettings.of(registry.url()));
       final String changelog = APP + "-" + MicroBatchProcessor.STORE + "-changelog";
+      TestStreams.createTopics(
+          broker.bootstrapServers(), List.of("in", "tagged", "novel", "dead", "task.do-thing"));
       try (Admin admin =
           Admin.create(
               Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        admin
-            .createTopics(
-                List.of("in", "tagged", "novel", "dead", "task.do-thing").stream()
-                    .map(t -> new NewTopic(t, 1, (short) 1))
-                    .toList())
-            .all()
-            .get();
         admin
             .createTopics(
                 List.of(

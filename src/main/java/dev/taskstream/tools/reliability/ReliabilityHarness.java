@@ -298,16 +298,7 @@ public final class ReliabilityHarness implements AutoCloseable {
               + EVOLVED_EVENTS
               + " events of a schema version the service has not seen");
       run.source.sendEvolved(EVOLVED_EVENTS, v2, v2Id);
-      int polls = 0;
-      int down = 0;
-      final long until = System.nanoTime() + REGISTRY_DOWN.toNanos();
-      while (System.nanoTime() < until) {
-        Thread.sleep(500);
-        polls++;
-        if (run.service().health().endsWith("DOWN")) {
-          down++;
-        }
-      }
+      final HealthPolls during = pollHealth(run, REGISTRY_DOWN);
       final int taggedDuring = run.counter.distinctTagged();
       proxy.hang(false);
       final Duration flowing = awaitRecovery(run, hung, "the registry hung");
@@ -336,8 +327,8 @@ public final class ReliabilityHarness implements AutoCloseable {
               REGISTRY_DOWN.toSeconds(),
               EVOLVED_EVENTS,
               taggedDuring,
-              down,
-              polls,
+              during.down(),
+              during.polls(),
               fenced,
               replaced,
               run.service().isAlive() ? "still running" : "EXITED"));
@@ -374,16 +365,7 @@ public final class ReliabilityHarness implements AutoCloseable {
               + " s ("
               + taggedAtFault
               + " ids tagged)");
-      int polls = 0;
-      int down = 0;
-      final long until = System.nanoTime() + ENCODER_DOWN.toNanos();
-      while (System.nanoTime() < until) {
-        Thread.sleep(500);
-        polls++;
-        if (run.service().health().endsWith("DOWN")) {
-          down++;
-        }
-      }
+      final HealthPolls during = pollHealth(run, ENCODER_DOWN);
       final long deadDuringFault = run.counter.deadLetters();
       final int taggedDuringFault = run.counter.distinctTagged() - taggedAtFault;
       Files.delete(flag);
@@ -410,8 +392,8 @@ public final class ReliabilityHarness implements AutoCloseable {
                   + " letters %s; health %s at the end",
               ENCODER_DOWN.toSeconds(),
               taggedAtFault,
-              down,
-              polls,
+              during.down(),
+              during.polls(),
               taggedDuringFault,
               deadDuringFault,
               run.counter.deadByStage(),
@@ -419,6 +401,25 @@ public final class ReliabilityHarness implements AutoCloseable {
     } finally {
       Files.deleteIfExists(flag);
     }
+  }
+
+  /** How often {@code /health} answered DOWN while a fault lasted. */
+  private record HealthPolls(int down, int polls) {}
+
+  /** Polls the service's health every half second for {@code during}. */
+  private static HealthPolls pollHealth(final ScenarioRun run, final Duration during)
+      throws InterruptedException {
+    int polls = 0;
+    int down = 0;
+    final long until = System.nanoTime() + during.toNanos();
+    while (System.nanoTime() < until) {
+      Thread.sleep(500);
+      polls++;
+      if (run.service().health().endsWith("DOWN")) {
+        down++;
+      }
+    }
+    return new HealthPolls(down, polls);
   }
 
   /** Every kind of bad record between good ones, and a burst of identical texts. */
