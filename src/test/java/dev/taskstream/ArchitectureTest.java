@@ -4,9 +4,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.taskstream.cli.Main;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,42 @@ class ArchitectureTest {
             "dev.taskstream.embedding..",
             "dev.taskstream.taxonomy..",
             "dev.taskstream.stream..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheServiceFreeOfTheToolbox() {
+    // Given the service jar and lib/ without the toolbox (pom.xml: tool.packages, tool.artifacts)
+    final String[] toolbox = {
+      "dev.taskstream.tools.demo..",
+      "dev.taskstream.tools.bench..",
+      "dev.taskstream.tools.reliability.."
+    };
+    final DescribedPredicate<JavaClass> toolCommand =
+        DescribedPredicate.describe(
+            "a toolbox command",
+            c ->
+                Main.tools().values().stream()
+                    .anyMatch(
+                        name -> c.getName().equals(name) || c.getName().startsWith(name + "$")));
+    // Then nothing else reaches into it, nor into the broker, Scala or langchain4j's classes
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(toolbox)
+        .and(DescribedPredicate.not(toolCommand))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.taskstream.tools.demo..",
+            "dev.taskstream.tools.bench..",
+            "dev.taskstream.tools.reliability..",
+            "kafka..",
+            "scala..",
+            "org.apache.kafka.server..",
+            "org.apache.kafka.metadata..",
+            "org.apache.kafka.raft..",
+            "dev.langchain4j..")
+        .because("the service image ships without lib-tools/ (docs/deployment.md)")
         .check(classes);
   }
 }

@@ -1,5 +1,10 @@
 package dev.taskstream.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,21 +17,16 @@ import picocli.CommandLine.Command;
     subcommands = {
       EvaluateCommand.class,
       EmbedCommand.class,
-      BenchCommand.class,
       BuildTaxonomyCommand.class,
       TrainHeadCommand.class,
       ClassifyCommand.class,
       ExtractCommand.class,
       RunCommand.class,
-      DemoCommand.class,
-      BenchStreamCommand.class,
-      ProduceCommand.class,
-      ReliabilityCommand.class,
       SelectCommand.class,
       TaxonomyCommand.class,
-      BenchDiscoveryCommand.class
+      ProduceCommand.class
     })
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
@@ -51,12 +51,71 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
    *     command and subcommand, usage errors exit 2, failures 1
    */
   static CommandLine commandLine() {
-    final CommandLine cmd =
-        new CommandLine(new Main())
-            .setParameterExceptionHandler(Main::usageError)
-            .setExecutionExceptionHandler(Main::failure);
+    final CommandLine cmd = new CommandLine(new Main());
+    TOOLS.forEach((name, className) -> cmd.addSubcommand(name, tool(name, className)));
+    cmd.setParameterExceptionHandler(Main::usageError).setExecutionExceptionHandler(Main::failure);
     standardOptions(cmd);
     return cmd;
+  }
+
+  /**
+   * The toolbox's commands, by class name: their classes and libraries (the in-process broker,
+   * Scala, the benchmarks) are in {@code lib-tools/}, which a build has beside the jar and the
+   * service image leaves out. Named, not referenced, so that the service loads without them.
+   */
+  private static final Map<String, String> TOOLS = new LinkedHashMap<>();
+
+  /**
+   * @return the toolbox's commands: name to class name (pom.xml's tool.packages leaves their
+   *     classes out of the service jar)
+   */
+  public static Map<String, String> tools() {
+    return Collections.unmodifiableMap(TOOLS);
+  }
+
+  static {
+    TOOLS.put("demo", "dev.taskstream.cli.DemoCommand");
+    TOOLS.put("bench", "dev.taskstream.cli.BenchCommand");
+    TOOLS.put("bench-stream", "dev.taskstream.cli.BenchStreamCommand");
+    TOOLS.put("bench-discovery", "dev.taskstream.cli.BenchDiscoveryCommand");
+    TOOLS.put("reliability", "dev.taskstream.cli.ReliabilityCommand");
+  }
+
+  private static Object tool(final String name, final String className) {
+    if (Main.class.getClassLoader().getResource(className.replace('.', '/') + ".class") == null) {
+      return new MissingTool(name);
+    }
+    try {
+      return Class.forName(className).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot load the " + name + " command: " + e, e);
+    }
+  }
+
+  /** A tool's command where the toolbox is not installed: says so, in one line, exit 1. */
+  @Command(
+      description = "A tool of a build (lib-tools/ beside the jar); not in the service image.",
+      mixinStandardHelpOptions = true)
+  static final class MissingTool implements Callable<Integer> {
+    private final String name;
+
+    @CommandLine.Unmatched List<String> ignored;
+
+    MissingTool(final String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Integer call() {
+      throw new IllegalStateException(
+          "'"
+              + name
+              + "' is a tool of a build, not part of this installation (its classes and libraries"
+              + " are in lib-tools/ beside taskstream.jar, which the service image leaves out): run"
+              + " it from a build, e.g. mvn -B -ntp -q package -DskipTests && java -jar"
+              + " target/taskstream.jar "
+              + name);
+    }
   }
 
   private static void standardOptions(final CommandLine cmd) {

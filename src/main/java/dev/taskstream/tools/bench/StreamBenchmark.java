@@ -12,7 +12,7 @@ import dev.taskstream.stream.Stage;
 import dev.taskstream.stream.StageTimes;
 import dev.taskstream.tools.demo.ApicurioRegistry;
 import dev.taskstream.tools.demo.EmbeddedBroker;
-import dev.taskstream.tools.demo.Pacing;
+import dev.taskstream.tools.produce.Pacing;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;

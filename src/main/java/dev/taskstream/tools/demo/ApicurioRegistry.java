@@ -61,8 +61,8 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   /**
-   * Where the build unpacked Apicurio: {@code -Dtaskstream.apicurio.home}, else beside the jar (or
-   * the classes directory), i.e. {@code target/}.
+   * Where the build unpacked Apicurio: {@code -Dtaskstream.apicurio.home}, else the folder of the
+   * toolbox's {@code lib-tools/} (or beside the classes directory), i.e. {@code target/}.
    *
    * @return the directory holding {@code apicurio/} (3.x) and maybe {@code apicurio-2/} (2.6)
    */
@@ -72,9 +72,17 @@ public final class ApicurioRegistry implements AutoCloseable {
       return Path.of(override).getParent();
     }
     try {
-      return Path.of(
-              ApicurioRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .getParent();
+      final Path here =
+          Path.of(
+                  ApicurioRegistry.class
+                      .getProtectionDomain()
+                      .getCodeSource()
+                      .getLocation()
+                      .toURI())
+              .getParent();
+      return here.getFileName() != null && "lib-tools".equals(here.getFileName().toString())
+          ? here.getParent()
+          : here;
     } catch (URISyntaxException e) {
       throw new IllegalStateException("cannot locate the taskstream jar", e);
     }

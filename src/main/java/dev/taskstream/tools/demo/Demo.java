@@ -10,6 +10,7 @@ import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.kafka.ConfluentAvroSerde;
 import dev.taskstream.kafka.SchemaRegistryClient;
 import dev.taskstream.tools.evaluation.EvalData;
+import dev.taskstream.tools.produce.SampleProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,8 +1,11 @@
 package dev.taskstream.tools.reliability;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * crash, stopped with SIGTERM as an orchestrator would.
  */
 final class ChildJvm implements AutoCloseable {
+  private static final String MAIN_CLASS_FILE = "dev/taskstream/cli/Main.class";
+
   private final Process process;
 
   private ChildJvm(final Process process) {
@@ -25,11 +30,53 @@ final class ChildJvm implements AutoCloseable {
   static ChildJvm start(
       final String mainClass, final List<String> jvmArgs, final List<String> args, final Path log)
       throws IOException {
+    return start(classPath(), mainClass, jvmArgs, args, log);
+  }
+
+  /**
+   * The service's main class on what a deployment has: the service jar and {@code lib/} only
+   * (linked into {@code install} beside the log), without the toolbox in {@code lib-tools/} that
+   * this harness itself runs on; the manifest's entries for the absent folders are skipped. Run
+   * from classes (an IDE), this JVM's class path.
+   */
+  static ChildJvm startService(
+      final String mainClass, final List<String> jvmArgs, final List<String> args, final Path log)
+      throws IOException {
+    final Path jar = serviceJar();
+    if (jar == null) {
+      return start(mainClass, jvmArgs, args, log);
+    }
+    final Path install = log.toAbsolutePath().getParent().resolve("install");
+    Files.createDirectories(install);
+    // The jar linked hard (a symbolic link would resolve its manifest's folders at its target,
+    // the build's, toolbox included), lib/ symbolically.
+    final Path installedJar = install.resolve(jar.getFileName());
+    if (!Files.exists(installedJar)) {
+      try {
+        Files.createLink(installedJar, jar);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(jar, installedJar);
+      }
+    }
+    final Path lib = install.resolve("lib");
+    if (!Files.exists(lib, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(lib, jar.resolveSibling("lib"));
+    }
+    return start(installedJar.toString(), mainClass, jvmArgs, args, log);
+  }
+
+  private static ChildJvm start(
+      final String classPath,
+      final String mainClass,
+      final List<String> jvmArgs,
+      final List<String> args,
+      final Path log)
+      throws IOException {
     final List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    command.add(classPath());
+    command.add(classPath);
     command.add(mainClass);
     command.addAll(args);
     // The command heads its log, so a child that fails to start says how it was started.
@@ -46,20 +93,27 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * The packaged jar when this code runs from it (its manifest names the libraries in lib/): the
-   * child then runs exactly what a user deploys. Elsewhere (an IDE), this JVM's class path. A test
-   * JVM's full class path is not used: the service crashed at start (SIGSEGV, exit 139) with the
-   * test libraries beside its native ones.
+   * The packaged service jar when this code runs from a build (its manifest names the libraries in
+   * lib/, lib-models/ and lib-tools/). Elsewhere (an IDE), this JVM's class path. A test JVM's full
+   * class path is not used: the service crashed at start (SIGSEGV, exit 139) with the test
+   * libraries beside its native ones.
    */
   private static String classPath() {
+    final Path jar = serviceJar();
+    return jar == null ? System.getProperty("java.class.path") : jar.toString();
+  }
+
+  /** The jar holding the command line's main class (the service jar), or null when not a jar. */
+  private static Path serviceJar() {
+    final URL main = ChildJvm.class.getClassLoader().getResource(MAIN_CLASS_FILE);
+    if (main == null || !"jar".equals(main.getProtocol())) {
+      return null;
+    }
+    final String file = main.getFile();
     try {
-      final Path self =
-          Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return Files.isRegularFile(self) && self.toString().endsWith(".jar")
-          ? self.toString()
-          : System.getProperty("java.class.path");
+      return Path.of(new URI(file.substring(0, file.indexOf("!/"))));
     } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the taskstream classes", e);
+      throw new IllegalStateException("cannot locate the taskstream jar from " + main, e);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.taskstream.tools.reliability;
 import dev.taskstream.avro.InstructionEvent;
 import dev.taskstream.kafka.ConfluentAvroSerde;
 import dev.taskstream.kafka.SchemaRegistryClient;
-import dev.taskstream.tools.demo.Pacing;
+import dev.taskstream.tools.produce.Pacing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -45,7 +45,7 @@ final class ServiceChild implements AutoCloseable {
     options.add("--add-modules=jdk.incubator.vector");
     options.addAll(jvmOptions);
     return new ServiceChild(
-        ChildJvm.start(
+        ChildJvm.startService(
             "dev.taskstream.cli.Main", options, List.of("run", "--config", config.toString()), log),
         port,
         log);

@@ -1,4 +1,4 @@
-package dev.taskstream.tools.demo;
+package dev.taskstream.tools.produce;
 
 import dev.taskstream.avro.InstructionEvent;
 import java.nio.charset.StandardCharsets;

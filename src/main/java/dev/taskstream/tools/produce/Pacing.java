@@ -1,4 +1,4 @@
-package dev.taskstream.tools.demo;
+package dev.taskstream.tools.produce;
 
 /** Holds a producer to a fixed rate whatever each send costs: record {@code i} waits its turn. */
 public final class Pacing {
