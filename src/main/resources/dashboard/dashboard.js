@@ -74,9 +74,32 @@ function makeCharts() {
   });
 }
 
+// With hundreds of fine tasks a chart of the top few is mostly "other": grouped by verb (the
+// first verb of a task key, `correct|mistake##fix|error` → `correct`) the same counts say more.
+function groupKey(task) {
+  if (document.getElementById('group').value !== 'verb') {
+    return task;
+  }
+  const bar = task.indexOf('|');
+  return bar > 0 ? task.substring(0, bar) : task;
+}
+
+function grouped(rows) {
+  const out = new Map();
+  for (const r of rows) {
+    const task = groupKey(r.task);
+    const key = r.windowStart + ' ' + task;
+    const g = out.get(key) || { windowStart: r.windowStart, task, count: 0, novelCount: 0 };
+    g.count += r.count;
+    g.novelCount += r.novelCount;
+    out.set(key, g);
+  }
+  return [...out.values()];
+}
+
 function byWindow(rows) {
   const windows = new Map();
-  for (const row of rows) {
+  for (const row of grouped(rows)) {
     if (!windows.has(row.windowStart)) {
       windows.set(row.windowStart, []);
     }
@@ -247,6 +270,9 @@ async function start() {
     select.appendChild(option);
   }
   select.addEventListener('change', refresh);
+  document.getElementById('group').addEventListener('change', refresh);
+  // Fine tasks by default only when there are few of them.
+  document.getElementById('group').value = state.info.tasks > 2 * TOP_TASKS ? 'verb' : 'task';
   document.getElementById('emerging-section').hidden = !state.info.discovery;
   makeCharts();
   await refresh();

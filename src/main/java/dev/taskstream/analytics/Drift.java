@@ -118,7 +118,8 @@ public final class Drift {
    * @param baseline the windows it is compared with (may be empty)
    * @param settings baseline kind and thresholds
    * @param centroid a task's centroid
-   * @return the report, with {@code alert} set and the reasons when a threshold is crossed
+   * @return the report, with {@code alert} set and the reasons when a threshold is crossed and the
+   *     baseline holds its configured number of windows
    */
   public static DriftReport report(
       final String label,
@@ -137,7 +138,9 @@ public final class Drift {
             : baseline.stream().mapToLong(WindowMix::getNovel).sum() / (double) baseCount;
     final double jsd = jsd(now, base);
     final List<String> reasons = new ArrayList<>();
-    if (!baseline.isEmpty()) {
+    // No alert while the baseline is forming: a window compared with fewer than the configured
+    // windows (right after start, or after a reset) says more about the baseline than the traffic.
+    if (baseline.size() >= settings.baselineWindows()) {
       if (jsd >= settings.jsdAlert()) {
         reasons.add(String.format(Locale.ROOT, "jsd %.3f >= %.3f", jsd, settings.jsdAlert()));
       }

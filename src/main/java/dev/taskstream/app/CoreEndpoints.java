@@ -30,6 +30,7 @@ final class CoreEndpoints {
    * What the core endpoints read from the running service.
    *
    * @param state the Kafka Streams state
+   * @param ready whether the instance takes traffic (RUNNING, or rebalancing after it ran)
    * @param problem why the stream is not healthy though running (a stall, the tagger failing), or
    *     null
    * @param info facts for {@code /api/info}
@@ -38,6 +39,7 @@ final class CoreEndpoints {
    */
   record View(
       Supplier<KafkaStreams.State> state,
+      java.util.function.BooleanSupplier ready,
       Supplier<String> problem,
       Supplier<Map<String, Object>> info,
       Supplier<String> metrics,
@@ -77,7 +79,7 @@ final class CoreEndpoints {
   private void ready(final HttpExchange ex) throws IOException {
     api.params(ex, Set.of());
     final KafkaStreams.State state = view.state().get();
-    final boolean ready = state == KafkaStreams.State.RUNNING;
+    final boolean ready = view.ready().getAsBoolean();
     api.send(ex, ready ? 200 : 503, Map.of("ready", ready, "state", state.name()));
   }
 

@@ -49,6 +49,7 @@ public final class StreamService implements AutoCloseable {
   private final ServiceMetrics metrics;
   private final ApiServer api;
   private final StartupTimes startup;
+  private final StreamStates states;
 
   /**
    * How long each start-up step took, for the start line: a restart's recovery time is mostly these
@@ -68,12 +69,14 @@ public final class StreamService implements AutoCloseable {
       final List<TaggedStreamFeature> features,
       final ServiceMetrics metrics,
       final ApiServer api,
-      final StartupTimes startup) {
+      final StartupTimes startup,
+      final StreamStates states) {
     this.supervisor = supervisor;
     this.features = List.copyOf(features);
     this.engine = engine;
     this.streams = streams;
     this.startup = startup;
+    this.states = states;
     this.taxonomy = taxonomy;
     this.metrics = metrics;
     this.api = api;
@@ -151,6 +154,8 @@ public final class StreamService implements AutoCloseable {
       // A thread that still fails (broker or registry trouble) is replaced; one replaced again
       // and again with nothing processed in between is reported as a stall (health DOWN).
       streams.setUncaughtExceptionHandler(watch);
+      final StreamStates states = new StreamStates();
+      streams.setStateListener(states);
       metrics.bind(watch);
       metrics.bind(engine);
       metrics.bind(streams);
@@ -162,7 +167,8 @@ public final class StreamService implements AutoCloseable {
               ? ""
               : " (run java with --add-modules=jdk.incubator.vector for the SIMD one)");
       final StreamService service =
-          new StreamService(engine, streams, supervisor, live, features, metrics, api, times);
+          new StreamService(
+              engine, streams, supervisor, live, features, metrics, api, times, states);
       if (api != null) {
         api.serve(service.endpoints(config, watch, api.api()));
       }
@@ -242,6 +248,7 @@ public final class StreamService implements AutoCloseable {
             new CoreEndpoints(
                     new CoreEndpoints.View(
                         streams::state,
+                        () -> states.ready(streams.state()),
                         watch::problem,
                         () -> {
                           final Map<String, Object> now = new LinkedHashMap<>(info);

@@ -25,12 +25,19 @@ final class RunCommand implements Callable<Integer> {
       description = "YAML config (see topology/app.example.yaml)")
   Path config;
 
+  private static final String SERVICE_LOG_LEVEL = "taskstream.service.log.level";
+
   private static double seconds(final java.time.Duration d) {
     return d.toMillis() / 1000.0;
   }
 
   @Override
   public Integer call() throws Exception {
+    // The service's own lines at INFO (logback.xml), unless the user chose: set before the first
+    // logger is made, which is what configures logging.
+    if (System.getProperty(SERVICE_LOG_LEVEL) == null) {
+      System.setProperty(SERVICE_LOG_LEVEL, "INFO");
+    }
     final AppConfig app = AppConfig.load(config);
     final long started = System.nanoTime();
     final StreamService service = StreamService.start(app);

@@ -171,14 +171,21 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   @Override
   public void onTagged(final String taskKey, final double score, final boolean novel) {
     Counter.builder("taskstream.tagged")
-        .description("Tagged instructions per task")
+        .description("Tagged instructions per task and its verb (to sum by on a dashboard)")
         .tag("task", taskKey)
+        .tag("verb", verb(taskKey))
         .register(registry)
         .increment();
     if (novel) {
       Counter.builder("taskstream.novel").register(registry).increment();
     }
     novelty.record(score);
+  }
+
+  /** The first verb of a task key ({@code correct|mistake##fix|error} → {@code correct}). */
+  static String verb(final String taskKey) {
+    final int bar = taskKey.indexOf('|');
+    return bar > 0 ? taskKey.substring(0, bar) : taskKey;
   }
 
   @Override

@@ -6,7 +6,11 @@ import dev.taskstream.avro.DriftReport;
 import dev.taskstream.avro.TaggedInstruction;
 import dev.taskstream.avro.TaskAccumulator;
 import dev.taskstream.avro.TaskWindowStats;
+import dev.taskstream.docker.Promtool;
 import dev.taskstream.kafka.AvroBinarySerde;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +59,8 @@ class AnalyticsTopologyTest {
         3);
   }
 
-  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @BeforeEach
   void start() {
@@ -212,6 +216,75 @@ class AnalyticsTopologyTest {
     assertThat(
             meters.get("taskstream.drift.baseline.windows").tag("window", window).gauge().value())
         .isEqualTo(2.0);
+    // and the top movers of the latest report, one series per task
+    final String mover = r.get(2).getTopMovers().get(0).getTaskKey();
+    assertThat(
+            meters
+                .get("taskstream.drift.top.mover.change")
+                .tags("window", window, "task", mover)
+                .gauge()
+                .value())
+        .isEqualTo(r.get(2).getTopMovers().get(0).getChange());
+  }
+
+  private void minutesOf(final String task, final double novelty, final int from, final int to) {
+    for (int minute = from; minute < to; minute++) {
+      for (int i = 0; i < 4; i++) {
+        send(task, novelty, T0.plusSeconds(60L * minute + i));
+      }
+    }
+  }
+
+  private Promtool.Result driftRuleOnScrape(final String expected) throws Exception {
+    final Path test = stateDir.resolve("drift.test.yml");
+    Files.writeString(
+        test,
+        Promtool.testFromScrape(
+            meters.scrape(),
+            "taskstream_drift_",
+            10,
+            "      - eval_time: 5m\n        alertname: TaskstreamDrift\n        exp_alerts:"
+                + expected));
+    return Promtool.run("test", "rules", test.toString());
+  }
+
+  @Test
+  void shouldFireTheDriftAlertRuleOnTheScrapeOfADriftingTopology() throws Exception {
+    // Given promtool, and a topology whose mix changes after a full baseline of two windows
+    Promtool.assumeInstalled();
+    minutesOf("write|poem", 0.1, 0, 2);
+    minutesOf("fix|code", 0.9, 2, 3);
+    send("write|poem", 0.1, T0.plusSeconds(240));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // When the shipped rules are evaluated on its /metrics scrape, held for ten minutes
+    final Promtool.Result result =
+        driftRuleOnScrape(
+            "\n          - exp_labels: {severity: warning, instance: svc, window: \"1m\"}"
+                + "\n            exp_annotations:"
+                + "\n              summary: \"Task mix drifted in the 1m window on svc\""
+                + "\n              description: \"The drift-alerts topic and /api/drift give the"
+                + " reasons and top movers.\"\n");
+
+    // Then TaskstreamDrift fires for the 1m window
+    assertThat(result.code()).as(result.output()).isZero();
+  }
+
+  @Test
+  void shouldNotFireTheDriftAlertRuleOnASteadyTopologyOrAFormingBaseline() throws Exception {
+    // Given promtool, and a topology whose mix changes while the baseline still forms, then holds
+    Promtool.assumeInstalled();
+    minutesOf("write|poem", 0.1, 0, 1);
+    minutesOf("fix|code", 0.1, 1, 4);
+    send("fix|code", 0.1, T0.plusSeconds(300));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // When the shipped rules are evaluated on its scrape
+    final Promtool.Result result = driftRuleOnScrape(" []\n");
+
+    // Then TaskstreamDrift stays silent (and the scrape did hold the drift gauges)
+    assertThat(meters.scrape()).contains("taskstream_drift_alert{window=\"1m\"} 0");
+    assertThat(result.code()).as(result.output()).isZero();
   }
 
   @Test

@@ -68,20 +68,22 @@ class DriftTest {
   void shouldAlertWithReasonsWhenThresholdsAreCrossed() {
     // Given a window of all-novel b against a baseline of familiar a
     final WindowMix now = new WindowMix(120_000L, 180_000L, Map.of("b", 4L), 4L);
+    // (a full baseline: the three windows SETTINGS asks for)
     final List<WindowMix> baseline =
         List.of(
+            new WindowMix(-60_000L, 0L, Map.of("a", 4L), 0L),
             new WindowMix(0L, 60_000L, Map.of("a", 3L), 0L),
             new WindowMix(60_000L, 120_000L, Map.of("a", 1L), 1L));
 
     // When
     final DriftReport r = Drift.report("1m", now, baseline, SETTINGS, CENTROIDS::get);
 
-    // Then: JSD 1, novelty rate 1 against 1/4, both reasons given
+    // Then: JSD 1, novelty rate 1 against 1/8, both reasons given
     assertThat(r.getJsd()).isEqualTo(1.0);
     assertThat(r.getNoveltyRate()).isEqualTo(1.0);
-    assertThat(r.getBaselineNoveltyRate()).isEqualTo(0.25);
-    assertThat(r.getNoveltyRateChange()).isEqualTo(0.75);
-    assertThat(r.getBaselineWindows()).isEqualTo(2);
+    assertThat(r.getBaselineNoveltyRate()).isEqualTo(0.125);
+    assertThat(r.getNoveltyRateChange()).isEqualTo(0.875);
+    assertThat(r.getBaselineWindows()).isEqualTo(3);
     assertThat(r.getAlert()).isTrue();
     assertThat(r.getReasons()).hasSize(2);
     assertThat(r.getMeanShift()).isCloseTo(1.0, within(1e-9));
@@ -99,5 +101,24 @@ class DriftTest {
     assertThat(r.getAlert()).isFalse();
     assertThat(r.getTopMovers()).isEmpty();
     assertThat(r.getJsd()).isZero();
+  }
+
+  @Test
+  void shouldNotAlertWhileTheBaselineIsForming() {
+    // Given a window of all-novel b against two windows of a, where the baseline is three
+    final WindowMix now = new WindowMix(120_000L, 180_000L, Map.of("b", 4L), 4L);
+    final List<WindowMix> forming =
+        List.of(
+            new WindowMix(0L, 60_000L, Map.of("a", 3L), 0L),
+            new WindowMix(60_000L, 120_000L, Map.of("a", 1L), 1L));
+
+    // When
+    final DriftReport r = Drift.report("1m", now, forming, SETTINGS, CENTROIDS::get);
+
+    // Then the drift is measured and reported, but no alert is raised
+    assertThat(r.getJsd()).isEqualTo(1.0);
+    assertThat(r.getBaselineWindows()).isEqualTo(2);
+    assertThat(r.getAlert()).isFalse();
+    assertThat(r.getReasons()).isEmpty();
   }
 }

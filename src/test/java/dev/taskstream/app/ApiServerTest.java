@@ -51,6 +51,7 @@ class ApiServerTest {
             new CoreEndpoints(
                     new CoreEndpoints.View(
                         () -> KafkaStreams.State.RUNNING,
+                        () -> true,
                         () -> stalledAt,
                         () -> Map.of("applicationId", "api-server-test"),
                         () -> "",

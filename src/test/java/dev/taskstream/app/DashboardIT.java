@@ -268,6 +268,14 @@ class DashboardIT {
         Thread.sleep(250);
       }
       final Object points = js.executeScript("return JSON.stringify(window.taskstream.points)");
+      // And grouped by verb, the volume chart's series are verbs (no task key's '|')
+      js.executeScript(
+          "document.getElementById('group').value = 'verb';"
+              + " document.getElementById('group').dispatchEvent(new Event('change'));");
+      Thread.sleep(1_000);
+      final Object verbs =
+          js.executeScript(
+              "return Chart.getChart('volume').data.datasets.map(d => d.label).join(',')");
       final Object datasets =
           js.executeScript("return Chart.getChart('volume').data.datasets.length");
       final Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
@@ -280,6 +288,7 @@ class DashboardIT {
       // Then the charts hold data, the page logged no errors, and a screenshot was written
       System.out.println("dashboard points " + points + ", screenshot " + SCREENSHOT);
       assertThat(((Number) datasets).intValue()).isGreaterThan(1);
+      assertThat((String) verbs).isNotEmpty().doesNotContain("|");
       assertThat(severe).isEmpty();
       assertThat(js.executeScript("return window.taskstream.errors.length")).isEqualTo(0L);
       assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);

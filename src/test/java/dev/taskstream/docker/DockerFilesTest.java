@@ -149,6 +149,7 @@ class DockerFilesTest {
     // Given a scrape of the service's meters after some activity
     final String scrape;
     try (ServiceMetrics metrics = new ServiceMetrics()) {
+      metrics.bind(new dev.taskstream.stream.StallWatch(metrics));
       metrics.onTagged("write|poem", 0.7, true);
       metrics.onBatch(8, 1_000_000);
       metrics.onDeadLetter("deserialize");
@@ -165,12 +166,25 @@ class DockerFilesTest {
     }
     assertThat(used).hasSizeGreaterThan(5);
     // Function counters and gauges need an engine; they are checked against a live scrape in
-    // DashboardIT, so only the meters without one are required here.
-    used.removeIf(s -> s.startsWith("taskstream_embedded") || s.startsWith("taskstream_embedding"));
+    // DashboardIT, so only the meters without one are required here. Drift gauges appear with
+    // the first drift report: AnalyticsTopologyTest scrapes them from a running topology.
+    used.removeIf(
+        s ->
+            s.startsWith("taskstream_embedded")
+                || s.startsWith("taskstream_embedding")
+                || s.startsWith("taskstream_drift_"));
+    assertThat(dashboard.toString()).contains("taskstream_drift_jsd", "sum by (verb)");
     for (final String s : used) {
       assertThat(scrape).as(s).contains(s);
     }
     assertThat(dashboard.at("/uid").asText()).isEqualTo("taskstream");
+    // And no panel is tied to one datasource id: they all follow the dashboard's variable
+    assertThat(dashboard.at("/templating/list/0/type").asText()).isEqualTo("datasource");
+    for (final JsonNode panel : dashboard.path("panels")) {
+      assertThat(panel.at("/datasource/uid").asText())
+          .as(panel.path("title").asText())
+          .isEqualTo("${datasource}");
+    }
     assertThat(Files.readString(DOCKER.resolve("grafana/provisioning/dashboards/taskstream.yml")))
         .contains("/var/lib/grafana/dashboards");
     assertThat(compose().at("/services/grafana/volumes").toString())
