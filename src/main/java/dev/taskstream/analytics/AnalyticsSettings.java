@@ -109,7 +109,7 @@ public record AnalyticsSettings(
    * Reads the {@code analytics} section (every key optional).
    *
    * @param s the section
-   * @param input the input topic, which names the default output topics
+   * @param input the prefixed input topic, which names the default output topics
    * @param noveltyThreshold the service's novelty threshold
    * @return the settings, or null when disabled
    */

@@ -20,6 +20,7 @@ import dev.taskstream.stream.InputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
@@ -100,6 +101,11 @@ public record AppConfig(
    * @param unrouted tagged instructions whose task topic is not known to exist
    * @param create create missing topics at start (else refuse to start, naming them)
    * @param spec how created topics look unless a route says otherwise
+   * @param prefix what every topic the service names by default starts with (the application id and
+   *     a dot unless set; may be empty): two deployments on one cluster then never share one
+   * @param taskSpec how the per-task topics of the default routes are created
+   * @param internalRetention how long the internal topics features write and read back (their
+   *     candidates, with prompt text and vectors) keep records
    */
   public record Topics(
       String input,
@@ -109,9 +115,28 @@ public record AppConfig(
       String deadLetters,
       String unrouted,
       boolean create,
-      TopicSpec spec) {
+      TopicSpec spec,
+      String prefix,
+      TopicSpec taskSpec,
+      Duration internalRetention) {
+    /**
+     * Per-task topics by default: one partition each (hundreds of low-volume topics; a consumer of
+     * one task rarely needs more), segments rolled daily so that the week's retention deletes data
+     * of topics too quiet to fill a segment.
+     */
+    public static final Map<String, String> TASK_TOPIC_CONFIG =
+        Map.of(
+            "retention.ms",
+            String.valueOf(Duration.ofDays(7).toMillis()),
+            "segment.ms",
+            String.valueOf(Duration.ofDays(1).toMillis()));
+
     /** Every name must be a legal, distinct Kafka topic name. */
     public Topics {
+      if (prefix == null || !prefix.matches("[a-zA-Z0-9._-]{0,100}")) {
+        throw new ConfigException(
+            "topics.prefix must be at most 100 letters, digits, . _ - (or empty): " + prefix);
+      }
       final String[] names = {input, tagged, novel, deadLetters, unrouted};
       for (final String n : names) {
         if (n == null || !n.matches("[a-zA-Z0-9._-]{1,249}")) {
@@ -122,6 +147,44 @@ public record AppConfig(
         throw new ConfigException(
             "topics: input, tagged, novel, dead-letters, unrouted must differ");
       }
+      if (internalRetention.isNegative() || internalRetention.isZero()) {
+        throw new ConfigException("topics.internal-retention must be positive");
+      }
+    }
+
+    /**
+     * Explicit names, no prefix, per-task topics of one partition, three days for internal ones.
+     *
+     * @param input instruction events
+     * @param inputFormat how input values are encoded
+     * @param tagged every tagged instruction
+     * @param novel instructions at or above the novelty threshold
+     * @param deadLetters what could not be processed
+     * @param unrouted tagged instructions whose task topic is not known to exist
+     * @param create create missing topics at start
+     * @param spec how created topics look
+     */
+    public Topics(
+        final String input,
+        final InputFormat inputFormat,
+        final String tagged,
+        final String novel,
+        final String deadLetters,
+        final String unrouted,
+        final boolean create,
+        final TopicSpec spec) {
+      this(
+          input,
+          inputFormat,
+          tagged,
+          novel,
+          deadLetters,
+          unrouted,
+          create,
+          spec,
+          "",
+          new TopicSpec(1, spec.replicationFactor(), TASK_TOPIC_CONFIG),
+          Duration.ofDays(3));
     }
   }
 
@@ -334,9 +397,11 @@ public record AppConfig(
   }
 
   private static AppConfig read(final ConfigSection root, final PathResolver paths) {
-    final Topics topics = topics(root.section("topics"));
-    final double novelty = root.decimal("novelty-threshold", 0.5);
     final String applicationId = root.string("application-id", "taskstream");
+    final Topics topics = topics(root.section("topics"), applicationId);
+    final double novelty = root.decimal("novelty-threshold", 0.5);
+    // Every topic named by default starts with the prefix; the input is the user's.
+    final String stem = topics.prefix() + topics.input();
     final AppConfig config =
         new AppConfig(
             applicationId,
@@ -350,11 +415,11 @@ public record AppConfig(
             root.integer("top-k", 3),
             BatchSettings.read(root.section("batch")),
             root.bool("include-embedding", false),
-            AnalyticsSettings.read(root.section("analytics"), topics.input(), novelty),
+            AnalyticsSettings.read(root.section("analytics"), stem, novelty),
             HttpSettings.read(root.section("http")),
             InputLimits.read(root.section("input-limits")),
-            CompressionSettings.read(root.section("compression"), applicationId, topics.input()),
-            DiscoverySettings.read(root.section("discovery"), applicationId, topics.input()));
+            CompressionSettings.read(root.section("compression"), topics.prefix(), stem),
+            DiscoverySettings.read(root.section("discovery"), topics.prefix(), stem));
     root.finish();
     return config;
   }
@@ -385,21 +450,25 @@ public record AppConfig(
     return k;
   }
 
-  private static Topics topics(final ConfigSection s) {
+  private static Topics topics(final ConfigSection s, final String applicationId) {
     final String input = s.string("input", "instructions");
+    final String prefix = s.string("prefix", applicationId + ".");
+    final short replication = (short) s.integer("replication-factor", -1);
+    final Map<String, String> taskConfig = new java.util.LinkedHashMap<>(Topics.TASK_TOPIC_CONFIG);
+    taskConfig.putAll(s.properties("task-config"));
     final Topics t =
         new Topics(
             input,
             InputFormat.parse(s.string("input-format", "avro")),
-            s.string("tagged", input + ".tagged"),
-            s.string("novel", input + ".novel"),
-            s.string("dead-letters", input + ".dead-letters"),
-            s.string("unrouted", input + ".unrouted"),
+            s.string("tagged", prefix + input + ".tagged"),
+            s.string("novel", prefix + input + ".novel"),
+            s.string("dead-letters", prefix + input + ".dead-letters"),
+            s.string("unrouted", prefix + input + ".unrouted"),
             s.bool("create", true),
-            new TopicSpec(
-                s.integer("partitions", 1),
-                (short) s.integer("replication-factor", -1),
-                s.properties("config")));
+            new TopicSpec(s.integer("partitions", 1), replication, s.properties("config")),
+            prefix,
+            new TopicSpec(s.integer("task-partitions", 1), replication, taskConfig),
+            s.duration("internal-retention", "3d"));
     s.finish();
     return t;
   }

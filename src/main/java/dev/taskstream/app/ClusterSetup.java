@@ -78,7 +78,7 @@ final class ClusterSetup {
   }
 
   static String ensureRoute(final AppConfig config, final RouteTable routes, final String key) {
-    final Map<String, TopicSpec> wanted = routes.topicsFor(List.of(key), config.topics().spec());
+    final Map<String, TopicSpec> wanted = routes.topicsFor(List.of(key), routeSpec(config));
     try (Admin admin = Admin.create(adminProperties(config))) {
       return new TopicPlanner(admin)
           .ensure(wanted, config.topics().create()).stream().findFirst().orElse(null);
@@ -110,7 +110,7 @@ final class ClusterSetup {
 
   static RouteTable routes(final AppConfig config) throws IOException {
     if (config.routes() == null) {
-      return RouteTable.defaults("task.");
+      return RouteTable.defaults(config.topics().prefix() + "task.");
     }
     try (InputStream in = Files.newInputStream(config.routes())) {
       return RouteTable.parse(in);
@@ -124,19 +124,58 @@ final class ClusterSetup {
       final RouteTable routes,
       final Taxonomy taxonomy,
       final List<TaggedStreamFeature> features) {
+    try (Admin admin = Admin.create(adminProperties(config))) {
+      return new TopicPlanner(admin)
+          .ensure(plan(config, routes, taxonomy, features), config.topics().create());
+    }
+  }
+
+  /**
+   * Every topic the service reads or writes, with how it is created when missing: the core's with
+   * {@code topics.partitions} and {@code topics.config}, the per-task ones with {@code
+   * topics.task-partitions} and {@code topics.task-config} (see {@link #routeSpec}), the features'
+   * internal ones with {@code topics.internal-retention}.
+   */
+  static Map<String, TopicSpec> plan(
+      final AppConfig config,
+      final RouteTable routes,
+      final Taxonomy taxonomy,
+      final List<TaggedStreamFeature> features) {
     final AppConfig.Topics t = config.topics();
     final Map<String, TopicSpec> wanted = new LinkedHashMap<>();
     for (final String name :
         List.of(t.input(), t.tagged(), t.novel(), t.deadLetters(), t.unrouted())) {
       wanted.put(name, t.spec());
     }
-    features.forEach(f -> wanted.putAll(f.topics(t.spec())));
-    routes
-        .topicsFor(taxonomy.tasks().stream().map(TaskEntry::key).toList(), t.spec())
-        .forEach(wanted::putIfAbsent);
-    try (Admin admin = Admin.create(adminProperties(config))) {
-      return new TopicPlanner(admin).ensure(wanted, t.create());
+    for (final TaggedStreamFeature f : features) {
+      f.topics(t.spec())
+          .forEach(
+              (name, spec) ->
+                  wanted.put(
+                      name,
+                      f.internalTopics().contains(name)
+                          ? new TopicSpec(
+                              spec.partitions(), spec.replicationFactor(), internal(t, spec))
+                          : spec));
     }
+    routes
+        .topicsFor(taxonomy.tasks().stream().map(TaskEntry::key).toList(), routeSpec(config))
+        .forEach(wanted::putIfAbsent);
+    return wanted;
+  }
+
+  /**
+   * The default routes' per-task topics follow {@code topics.task-partitions} and {@code
+   * topics.task-config}; a routes file's topics without their own spec follow the common one.
+   */
+  private static TopicSpec routeSpec(final AppConfig config) {
+    return config.routes() == null ? config.topics().taskSpec() : config.topics().spec();
+  }
+
+  private static Map<String, String> internal(final AppConfig.Topics t, final TopicSpec spec) {
+    final Map<String, String> config = new LinkedHashMap<>(spec.config());
+    config.put("retention.ms", String.valueOf(t.internalRetention().toMillis()));
+    return config;
   }
 
   static StreamSettings settings(

@@ -37,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
   private static final int[] BATCH_SIZES = {1, 8, 32, 64};
 
   @Option(
-      names = "--texts",
+      names = {"--in", "--texts"},
       paramLabel = "FILE",
       description = "JSON array of strings, JSONL or IEB file. Default: " + EvalData.SAMPLE)
   String textsFile = EvalData.SAMPLE;

@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
         "Hide tasks from the taxonomy, replay IEB instructions (labelled + pseudo-labelled) through"
             + " the discovery's clustering, report precision / recall / time to discovery.")
 final class BenchDiscoveryCommand implements Callable<Integer> {
-  @Option(names = "--labelled", description = "IEB task file. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = {"--in", "--labelled"},
+      description = "IEB task file. Default: ${DEFAULT-VALUE}")
   String labelled = "../shared/ieb/ift_test.json";
 
   @Option(
@@ -106,6 +108,11 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
               + " full taxonomy; its novel prompts' novel_task are the unseen tasks to find")
   String tagging;
 
+  @Option(
+      names = "--json",
+      description = "One JSON object per setting on stdout (JSONL) instead of the report.")
+  boolean json;
+
   @Mixin EmbedderOptions embedder;
   @Mixin TaxonomyOption taxonomyOption;
 
@@ -160,8 +167,35 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
         final DiscoveryBenchmark.Result r =
             (noveltyNames ? bench : bench.embeddingNoveltyOnly())
                 .run(stream, taxonomy, hidden, unseen);
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        if (json) {
+          final java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+          row.put("gate", String.valueOf(gate));
+          row.put("joinSimilarity", settings.joinSimilarity());
+          row.put("mergeSimilarity", settings.mergeSimilarity());
+          row.put("minSupport", settings.minSupport());
+          row.put("minCohesion", settings.minCohesion());
+          row.put("instructions", r.instructions());
+          row.put("reported", r.reported());
+          row.put("correct", r.correct());
+          row.put("precision", r.precision());
+          row.put("hiddenTasks", r.hiddenTasks());
+          row.put("found", r.found());
+          row.put("recall", r.recall());
+          row.put("otherUnseenTasks", r.otherUnseenTasks());
+          row.put("otherFound", r.otherFound());
+          row.put("otherRecall", r.otherRecall());
+          row.put("instructionsToDiscovery", r.instructionsToDiscovery());
+          row.put("seconds", seconds);
+          try {
+            JsonOut.print(row);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+          }
+          continue;
+        }
         System.out.println("gate: " + gate + note);
-        report(r, settings, hidden.size(), unlabelled, (System.nanoTime() - t0) / 1e9);
+        report(r, settings, hidden.size(), unlabelled, seconds);
       }
     }
   }

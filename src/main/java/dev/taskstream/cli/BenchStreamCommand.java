@@ -28,7 +28,7 @@ final class BenchStreamCommand implements Callable<Integer> {
   int events = 2_000;
 
   @Option(
-      names = "--texts",
+      names = {"--in", "--texts"},
       paramLabel = "FILE",
       description =
           "Instructions to send. Default: "

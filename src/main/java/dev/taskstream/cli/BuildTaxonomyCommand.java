@@ -51,7 +51,11 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Repeatable")
+  @Option(
+      names = {"--in", "--data"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Repeatable")
   List<String> data = new ArrayList<>();
 
   @Option(
@@ -136,6 +140,11 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   @Mixin CacheOption cache;
   @Mixin EmbedderOptions embedder;
 
+  @Option(
+      names = "--json",
+      description = "Also print what was built (tasks, calibration figures) as one JSON object.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     if (trainHead && headOption.head != null) {
@@ -215,6 +224,15 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       figures.put("instructions", input.texts().size());
       figures.put("labelled_instructions", labelled.texts().size());
       TaxonomyBundle.write(taxonomy, head, out, figures, commandLine());
+      if (json) {
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("out", out.toString());
+        body.put("version", taxonomy.version());
+        body.put("tasks", taxonomy.tasks().size());
+        body.put("dimension", taxonomy.dimension());
+        body.putAll(figures);
+        JsonOut.print(body);
+      }
       System.err.printf(
           "wrote %s: %d tasks x %d dims; %s%n",
           out,

@@ -8,7 +8,6 @@ import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.TaskMatch;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
-import dev.taskstream.tools.evaluation.EvalData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +27,16 @@ final class ClassifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Instructions to classify")
   List<String> texts = new ArrayList<>();
 
-  @Option(names = "--in", paramLabel = "FILE", description = "Or a file of instructions")
+  @Option(
+      names = "--in",
+      paramLabel = "FILE",
+      description =
+          "Or a file of instructions (- for standard input): text lines, JSONL with \"text\" or"
+              + " \"instruction\" (an \"id\" is kept), a JSON array, or an IEB task file")
   String in;
+
+  /** Instructions tagged per call: results are printed as each group is done. */
+  private static final int CHUNK = 64;
 
   @Option(names = "--top", description = "Candidates per instruction. Default: ${DEFAULT-VALUE}")
   int top = 3;
@@ -50,37 +57,63 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "nothing to classify: give TEXT arguments or --in FILE");
     }
-    final List<String> all = new ArrayList<>(texts);
     if (in != null) {
-      all.addAll(EvalData.loadTexts(in));
-    }
-    if (all.isEmpty()) {
-      throw new IllegalArgumentException(in + " holds no instruction");
+      InstructionReader.check(in);
     }
     final TaxonomyBundle.Loaded loaded = taxonomyOption.load();
     final Taxonomy taxonomy = loaded.taxonomy();
-    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
+    long count = 0;
+    try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig());
+        InstructionReader file = in == null ? null : InstructionReader.open(in)) {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       final TaxonomyClassifier classifier = TaxonomyClassifier.of(engine, loaded);
-      final List<Classification> results = classifier.classify(all, top);
-      print(all, results, taxonomy);
-      System.err.printf(
-          Locale.ROOT,
-          "classified %d instructions against %d tasks (cost per instruction: see bench)%n",
-          results.size(),
-          taxonomy.tasks().size());
+      final java.util.Iterator<InstructionReader.Item> items =
+          java.util.stream.Stream.concat(
+                  texts.stream().map(t -> new InstructionReader.Item(null, t)),
+                  file == null
+                      ? java.util.stream.Stream.empty()
+                      : java.util.stream.StreamSupport.stream(
+                          java.util.Spliterators.spliteratorUnknownSize(file, 0), false))
+              .iterator();
+      final List<InstructionReader.Item> chunk = new ArrayList<>(CHUNK);
+      while (items.hasNext()) {
+        chunk.add(items.next());
+        if (chunk.size() == CHUNK || !items.hasNext()) {
+          print(
+              chunk,
+              classifier.classify(chunk.stream().map(InstructionReader.Item::text).toList(), top),
+              taxonomy);
+          count += chunk.size();
+          chunk.clear();
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
+    if (count == 0) {
+      throw new IllegalArgumentException(in + " holds no instruction");
+    }
+    System.err.printf(
+        Locale.ROOT,
+        "classified %d instructions against %d tasks (cost per instruction: see bench)%n",
+        count,
+        taxonomy.tasks().size());
     return 0;
   }
 
   private static void print(
-      final List<String> texts, final List<Classification> results, final Taxonomy taxonomy)
+      final List<InstructionReader.Item> items,
+      final List<Classification> results,
+      final Taxonomy taxonomy)
       throws Exception {
     final ObjectMapper mapper = new ObjectMapper();
-    for (int i = 0; i < texts.size(); i++) {
+    for (int i = 0; i < items.size(); i++) {
       final Classification c = results.get(i);
       final ObjectNode row = mapper.createObjectNode();
-      row.put("instruction", texts.get(i));
+      if (items.get(i).id() != null) {
+        row.put("id", items.get(i).id());
+      }
+      row.put("instruction", items.get(i).text());
       row.put("task", c.best().task().key());
       row.put("name", c.best().task().name());
       row.put("similarity", round(c.best().similarity()));
@@ -96,6 +129,7 @@ final class ClassifyCommand implements Callable<Integer> {
       row.put("taxonomy", taxonomy.version());
       System.out.println(mapper.writeValueAsString(row));
     }
+    System.out.flush();
   }
 
   private static double round(final double x) {

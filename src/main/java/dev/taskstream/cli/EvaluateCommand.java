@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
             + " intention similarity (Spearman, ROC AUC) on IEB files.")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(
-      names = "--data",
+      names = {"--in", "--data"},
       paramLabel = "FILE",
       description =
           "IEB task file, IEB pair file or JSONL {instruction, task}; repeatable."

@@ -38,10 +38,20 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "JSONL pseudo-labels")
   Path out;
 
+  @Option(names = "--json", description = "With --check: the agreement as one JSON object.")
+  boolean json;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if ((check == null) == (in == null) || (in != null && out == null)) {
-      throw new IllegalArgumentException("give either --check FILE, or --in FILE with --out FILE");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "give either --check FILE, or --in FILE with --out FILE");
+    }
+    if (json && check == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--json goes with --check (--in writes its labels to --out)");
     }
     final VerbNounExtractor extractor = new VerbNounExtractor();
     if (check != null) {
@@ -77,6 +87,18 @@ final class ExtractCommand implements Callable<Integer> {
           failures.get(kind(got, truth)).add(got.orElse("-") + " vs " + truth + ": " + text);
         }
       }
+    }
+    if (json) {
+      final Map<String, Object> body = new LinkedHashMap<>();
+      body.put("file", check.toString());
+      body.put("instructions", total);
+      body.put("exact", exact);
+      body.put("agreement", (double) exact / total);
+      final Map<String, Integer> counts = new LinkedHashMap<>();
+      failures.forEach((kind, list) -> counts.put(kind, list.size()));
+      body.put("failures", counts);
+      JsonOut.print(body);
+      return;
     }
     System.out.printf(
         Locale.ROOT,

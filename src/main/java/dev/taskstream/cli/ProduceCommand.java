@@ -31,7 +31,7 @@ final class ProduceCommand implements Callable<Integer> {
   String topic = "instructions";
 
   @Option(
-      names = "--texts",
+      names = {"--in", "--texts"},
       description = "IEB-format JSON or JSONL file of instructions (default: the bundled sample)")
   String texts;
 

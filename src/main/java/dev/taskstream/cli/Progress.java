@@ -21,6 +21,25 @@ final class Progress {
   }
 
   /**
+   * A progress bar on stderr: coloured and redrawn in place on a terminal; elsewhere (a log, CI)
+   * plain ASCII, one line every ten seconds, no escape codes.
+   *
+   * @param task the bar's name
+   * @param max the work's size
+   * @return the builder, to finish and build
+   */
+  static ProgressBarBuilder builder(final String task, final long max) {
+    final ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(max);
+    if (System.console() != null) {
+      return b.setConsumer(new ConsoleProgressBarConsumer(System.err));
+    }
+    final java.io.PrintStream err = System.err;
+    return b.setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(10_000)
+        .setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(err::println, 100));
+  }
+
+  /**
    * Runs {@code work} over windows of {@code texts}, in order.
    *
    * @param texts the inputs
@@ -36,14 +55,7 @@ final class Progress {
       final Function<List<String>, T[]> work) {
     final List<T> out = new ArrayList<>(texts.size());
     try (ProgressBar progress =
-        bar
-            ? new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(texts.size())
-                .setUnit(" texts", 1)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build()
-            : null) {
+        bar ? builder(task, texts.size()).setUnit(" texts", 1).build() : null) {
       for (int from = 0; from < texts.size(); from += WINDOW) {
         final int to = Math.min(texts.size(), from + WINDOW);
         out.addAll(Arrays.asList(work.apply(texts.subList(from, to))));

@@ -9,9 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /** Unlabelled instruction files pseudo-labelled against a labelled set's tasks, with progress. */
 final class PseudoLabels {
@@ -36,12 +34,7 @@ final class PseudoLabels {
       raw.addAll(EvalData.loadTexts(file));
     }
     final PseudoLabeler.Labelled p;
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("labelling")
-            .setInitialMax(raw.size())
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build()) {
+    try (ProgressBar bar = Progress.builder("labelling", raw.size()).build()) {
       p =
           new PseudoLabeler(extractor, new LinkedHashSet<>(labelled.tasks()))
               .labelAll(raw, new HashSet<>(labelled.texts()), minSupport, bar::step);

@@ -66,7 +66,7 @@ final class ReliabilityCommand implements Callable<Integer> {
   String heap = "768m";
 
   @Option(
-      names = "--texts",
+      names = {"--in", "--texts"},
       paramLabel = "FILE",
       description =
           "Instructions to send. Default: ../shared/ieb/eft_train_unsup.json if present, else the"

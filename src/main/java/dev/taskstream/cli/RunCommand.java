@@ -2,12 +2,16 @@ package dev.taskstream.cli;
 
 import dev.taskstream.app.AppConfig;
 import dev.taskstream.app.StreamService;
+import dev.taskstream.app.TopicPlan;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +31,82 @@ final class RunCommand implements Callable<Integer> {
 
   private static final String SERVICE_LOG_LEVEL = "taskstream.service.log.level";
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Print the topics run would create (partitions, replication, configs, registry subjects)"
+              + " and exit: nothing is contacted or created.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "With --dry-run: print the plan as one JSON object.")
+  boolean json;
+
+  private static final int TASK_TOPICS_SHOWN = 5;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private void printPlan(final AppConfig app, final TopicPlan plan) throws java.io.IOException {
+    final java.io.PrintStream out = System.out;
+    if (json) {
+      final Map<String, Object> body = new LinkedHashMap<>();
+      body.put("applicationId", plan.applicationId());
+      body.put("prefix", app.topics().prefix());
+      body.put("topicCount", plan.topics().size());
+      body.put("partitions", plan.partitions());
+      body.put("subjects", plan.subjects());
+      body.put("reset", plan.resetCommand());
+      body.put(
+          "topics",
+          plan.topics().stream()
+              .map(
+                  t -> {
+                    final Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("name", t.name());
+                    row.put("role", t.role().name().toLowerCase(Locale.ROOT));
+                    row.put("partitions", t.spec().partitions());
+                    row.put("replicationFactor", (int) t.spec().replicationFactor());
+                    row.put("config", new java.util.TreeMap<>(t.spec().config()));
+                    row.put("subject", t.subject());
+                    return row;
+                  })
+              .toList());
+      out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body));
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s: %d topics, %d partitions (each times its replication), %d registry subjects;"
+            + " topics.create %s, prefix \"%s\"%n",
+        plan.applicationId(),
+        plan.topics().size(),
+        plan.partitions(),
+        plan.subjects(),
+        app.topics().create(),
+        app.topics().prefix());
+    out.printf(Locale.ROOT, "%-48s %-8s %5s %4s  %s%n", "topic", "role", "parts", "rf", "config");
+    int tasks = 0;
+    for (final TopicPlan.Topic t : plan.topics()) {
+      if (t.role() == TopicPlan.Role.TASK && ++tasks > TASK_TOPICS_SHOWN) {
+        continue;
+      }
+      out.printf(
+          Locale.ROOT,
+          "%-48s %-8s %5d %4s  %s%n",
+          t.name(),
+          t.role().name().toLowerCase(Locale.ROOT),
+          t.spec().partitions(),
+          t.spec().replicationFactor() < 0 ? "def" : String.valueOf(t.spec().replicationFactor()),
+          new java.util.TreeMap<>(t.spec().config()));
+    }
+    if (tasks > TASK_TOPICS_SHOWN) {
+      out.printf(
+          Locale.ROOT,
+          "… and %d more task topics like these (--json lists every topic)%n",
+          tasks - TASK_TOPICS_SHOWN);
+    }
+    out.println("reset: " + plan.resetCommand());
+  }
+
   private static double seconds(final java.time.Duration d) {
     return d.toMillis() / 1000.0;
   }
@@ -38,7 +118,15 @@ final class RunCommand implements Callable<Integer> {
     if (System.getProperty(SERVICE_LOG_LEVEL) == null) {
       System.setProperty(SERVICE_LOG_LEVEL, "INFO");
     }
+    if (json && !dryRun) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--json only goes with --dry-run");
+    }
     final AppConfig app = AppConfig.load(config);
+    if (dryRun) {
+      printPlan(app, TopicPlan.of(app));
+      return 0;
+    }
     final long started = System.nanoTime();
     final StreamService service = StreamService.start(app);
     final CountDownLatch closed = new CountDownLatch(1);

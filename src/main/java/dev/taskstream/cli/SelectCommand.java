@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
             + " applies the streaming compression's rule. Writes JSONL {instruction, task} and"
             + " prints the compression ratio and task coverage.")
 final class SelectCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Also print the summary as one JSON object on stdout.")
+  boolean json;
+
   @Option(
       names = "--in",
       required = true,
@@ -120,6 +123,16 @@ final class SelectCommand implements Callable<Integer> {
         allTasks,
         keptTasks / (double) allTasks,
         out);
+    if (json) {
+      final java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("instructions", texts.size());
+      body.put("kept", kept.length);
+      body.put("compressionRatio", kept.length / (double) texts.size());
+      body.put("tasks", allTasks);
+      body.put("tasksCovered", keptTasks);
+      body.put("out", out.toString());
+      JsonOut.print(body);
+    }
     return 0;
   }
 

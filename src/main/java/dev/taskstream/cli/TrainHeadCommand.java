@@ -9,8 +9,10 @@ import dev.taskstream.tools.evaluation.EvalReport;
 import dev.taskstream.tools.training.HeadValidation;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +30,11 @@ import picocli.CommandLine.Option;
         "Train a task head with InfoNCE (temperature 0.05, verb/noun hard negatives) on labelled"
             + " files plus pseudo-labelled unlabelled instructions; report task-disjoint validation.")
 final class TrainHeadCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled files")
+  @Option(
+      names = {"--in", "--data"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Labelled files")
   List<String> data = new ArrayList<>();
 
   @Option(
@@ -56,6 +62,9 @@ final class TrainHeadCommand implements Callable<Integer> {
       names = "--min-pseudo",
       description = "Drop pseudo tasks with fewer instructions. Default: ${DEFAULT-VALUE}")
   int minPseudo = 3;
+
+  @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
+  boolean json;
 
   @Mixin CacheOption cache;
 
@@ -96,12 +105,40 @@ final class TrainHeadCommand implements Callable<Integer> {
                       s.testInstructions(),
                       s.trainInstructions(),
                       s.trainLabelled()));
-      rows.forEach(TrainHeadCommand::print);
+      if (!json) {
+        rows.forEach(TrainHeadCommand::print);
+      }
       System.err.println("training the final head on all " + texts.size() + " instructions");
       final LinearHead head =
           new HeadTrainer(vectors, tasks, settings).train(TrainHeadCommand::epoch);
       head.write(out);
-      System.out.printf(Locale.ROOT, "wrote %s (%s)%n", out, head.id());
+      if (json) {
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("out", out.toString());
+        body.put("head", head.id());
+        body.put("instructions", texts.size());
+        body.put(
+            "validation",
+            rows.stream()
+                .map(
+                    row -> {
+                      final EvalReport r = row.report();
+                      final Map<String, Object> v = new LinkedHashMap<>();
+                      v.put("name", row.name());
+                      v.put("heldOutTasks", r.tasks());
+                      v.put("ari", r.ari().mean());
+                      v.put("ariSd", r.ari().sd());
+                      v.put("nmi", r.nmi().mean());
+                      v.put("ncc", r.nccAccuracy());
+                      v.put("noveltyAuc", r.noveltyAuc());
+                      v.put("noveltyAucEmbedding", r.noveltyAucEmbedding());
+                      return v;
+                    })
+                .toList());
+        JsonOut.print(body);
+      } else {
+        System.out.printf(Locale.ROOT, "wrote %s (%s)%n", out, head.id());
+      }
     }
     return 0;
   }

@@ -75,6 +75,11 @@ public final class CompressionFeature implements TaggedStreamFeature {
     return out;
   }
 
+  @Override
+  public java.util.Set<String> internalTopics() {
+    return java.util.Set.of(settings.candidatesTopic());
+  }
+
   /** The candidates topic is internal, plain Avro binary: written and read by this build only. */
   @Override
   public Map<String, Schema> schemas() {

@@ -29,17 +29,17 @@ public record CompressionSettings(
    * Reads the {@code compression} section (every key optional).
    *
    * @param s the section
-   * @param applicationId names the internal topic
-   * @param input the input topic, which names the output topic
+   * @param prefix the service's topic prefix, which names the internal topic
+   * @param stem the prefixed input topic, which names the output topic
    * @return the settings, or null when disabled
    */
   public static CompressionSettings read(
-      final ConfigSection s, final String applicationId, final String input) {
+      final ConfigSection s, final String prefix, final String stem) {
     final boolean enabled = s.bool("enabled", true);
     final CompressionSettings c =
         new CompressionSettings(
-            s.string("candidates-topic", applicationId + "-compression-candidates"),
-            s.string("topic", input + ".compressed"),
+            s.string("candidates-topic", prefix + "compression-candidates"),
+            s.string("topic", stem + ".compressed"),
             s.decimal("threshold", 0.95),
             s.integer("quota", 100));
     s.finish();

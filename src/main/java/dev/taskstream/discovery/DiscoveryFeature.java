@@ -102,6 +102,11 @@ public final class DiscoveryFeature implements TaggedStreamFeature {
   }
 
   @Override
+  public java.util.Set<String> internalTopics() {
+    return java.util.Set.of(settings.candidatesTopic());
+  }
+
+  @Override
   public Map<String, Schema> schemas() {
     return Map.of(settings.emergingTopic(), EmergingTask.getClassSchema());
   }

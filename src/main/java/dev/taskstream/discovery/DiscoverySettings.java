@@ -171,18 +171,18 @@ public record DiscoverySettings(
    * Reads the {@code discovery} section (every key optional).
    *
    * @param s the section
-   * @param applicationId names the internal and taxonomy topics
-   * @param input the input topic, which names the emerging-tasks topic
+   * @param prefix the service's topic prefix, which names the internal and taxonomy topics
+   * @param stem the prefixed input topic, which names the emerging-tasks topic
    * @return the settings, or null when disabled
    */
   public static DiscoverySettings read(
-      final ConfigSection s, final String applicationId, final String input) {
+      final ConfigSection s, final String prefix, final String stem) {
     final boolean enabled = s.bool("enabled", true);
     final DiscoverySettings d =
         DiscoverySettings.defaults(
-            s.string("candidates-topic", applicationId + "-discovery-candidates"),
-            s.string("emerging-topic", input + ".emerging-tasks"),
-            s.string("taxonomy-topic", applicationId + ".taxonomy"));
+            s.string("candidates-topic", prefix + "discovery-candidates"),
+            s.string("emerging-topic", stem + ".emerging-tasks"),
+            s.string("taxonomy-topic", prefix + "taxonomy"));
     final DiscoverySettings read =
         new DiscoverySettings(
             d.candidatesTopic(),

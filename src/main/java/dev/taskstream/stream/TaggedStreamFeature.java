@@ -29,6 +29,14 @@ public interface TaggedStreamFeature extends AutoCloseable {
   }
 
   /**
+   * @return those of its topics it writes and reads back itself (intermediate topics, in the terms
+   *     of Kafka's streams reset tool): created with {@code topics.internal-retention}
+   */
+  default java.util.Set<String> internalTopics() {
+    return java.util.Set.of();
+  }
+
+  /**
    * @return the schema of every topic it writes in the Confluent format (internal topics, plain
    *     Avro binary, are not listed)
    */

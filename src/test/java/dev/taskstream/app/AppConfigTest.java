@@ -34,7 +34,7 @@ class AppConfigTest {
     assertThat(c.applicationId()).isEqualTo("taskstream");
     assertThat(c.kafka().processingGuarantee()).isEqualTo("exactly_once_v2");
     assertThat(c.topics().input()).isEqualTo("instructions");
-    assertThat(c.topics().tagged()).isEqualTo("instructions.tagged");
+    assertThat(c.topics().tagged()).isEqualTo("taskstream.instructions.tagged");
     assertThat(c.topics().inputFormat()).isEqualTo(InputFormat.AVRO);
     assertThat(c.topics().create()).isTrue();
     assertThat(c.taxonomy()).isNull();
@@ -42,7 +42,7 @@ class AppConfigTest {
     assertThat(c.noveltyThreshold()).isEqualTo(0.5);
     assertThat(c.batch().maxRecords()).isEqualTo(32);
     assertThat(c.analytics().windows()).extracting(w -> w.label()).containsExactly("1m", "1h");
-    assertThat(c.analytics().statsTopic()).isEqualTo("instructions.task-stats");
+    assertThat(c.analytics().statsTopic()).isEqualTo("taskstream.instructions.task-stats");
     assertThat(c.analytics().drift().baselineWindows()).isEqualTo(5);
     assertThat(c.http().host()).isEqualTo("127.0.0.1");
     assertThat(c.http().port()).isEqualTo(8080);
@@ -101,8 +101,8 @@ class AppConfigTest {
                 + "discovery: {join-similarity: 0.6, min-support: 12, half-life: 10m}\n");
     // Then the topics follow the application and input, and the given values are read
     assertThat(d.discovery().taxonomyTopic()).isEqualTo("app.taxonomy");
-    assertThat(d.discovery().candidatesTopic()).isEqualTo("app-discovery-candidates");
-    assertThat(d.discovery().emergingTopic()).isEqualTo("instructions.emerging-tasks");
+    assertThat(d.discovery().candidatesTopic()).isEqualTo("app.discovery-candidates");
+    assertThat(d.discovery().emergingTopic()).isEqualTo("app.instructions.emerging-tasks");
     assertThat(d.discovery().joinSimilarity()).isEqualTo(0.65);
     assertThat(c.discovery().joinSimilarity()).isEqualTo(0.6);
     assertThat(c.discovery().minSupport()).isEqualTo(12);
@@ -292,5 +292,58 @@ class AppConfigTest {
     assertThat(c.kafka().properties())
         .containsEntry("producer.linger.ms", "5")
         .containsEntry("my.plugin.option", "x");
+  }
+
+  @Test
+  void shouldPrefixEveryTopicItNamesWithTheApplicationIdUnlessTold() throws IOException {
+    // Given two deployments on one cluster with their own application ids, and one without prefix
+    final String cluster = "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n";
+    final AppConfig a = load("application-id: a\n" + cluster);
+    final AppConfig b = load("application-id: b\n" + cluster);
+    final AppConfig bare = load("application-id: a\ntopics: {prefix: ''}\n" + cluster);
+
+    // Then every topic a names starts with "a.", b's with "b.", and none is shared but the input
+    assertThat(a.topics().input()).isEqualTo("instructions");
+    assertThat(a.topics().tagged()).isEqualTo("a.instructions.tagged");
+    assertThat(a.topics().deadLetters()).isEqualTo("a.instructions.dead-letters");
+    assertThat(a.analytics().statsTopic()).isEqualTo("a.instructions.task-stats");
+    assertThat(a.compression().candidatesTopic()).isEqualTo("a.compression-candidates");
+    assertThat(a.compression().topic()).isEqualTo("a.instructions.compressed");
+    assertThat(a.discovery().taxonomyTopic()).isEqualTo("a.taxonomy");
+    assertThat(b.topics().tagged()).isEqualTo("b.instructions.tagged");
+    assertThat(b.compression().candidatesTopic()).isEqualTo("b.compression-candidates");
+    // and an empty prefix gives the names derived from the input alone
+    assertThat(bare.topics().tagged()).isEqualTo("instructions.tagged");
+    // and a prefix Kafka cannot use in a name is refused
+    assertThatThrownBy(() -> load("topics: {prefix: 'a b'}\n" + cluster))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("topics.prefix");
+  }
+
+  @Test
+  void shouldGivePerTaskTopicsOnePartitionAndARetentionThatDeletesQuietTopicsData()
+      throws IOException {
+    // Given the defaults, and a config that sets the per-task and internal topics' own keys
+    final String cluster = "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n";
+    final AppConfig d = load("topics: {partitions: 6}\n" + cluster);
+    final AppConfig c =
+        load(
+            "topics: {partitions: 6, task-partitions: 2, task-config: {retention.ms: '3600000'},"
+                + " internal-retention: 12h}\n"
+                + cluster);
+
+    // Then per-task topics default to one partition, a week's retention and daily segments
+    assertThat(d.topics().spec().partitions()).isEqualTo(6);
+    assertThat(d.topics().taskSpec().partitions()).isEqualTo(1);
+    assertThat(d.topics().taskSpec().config())
+        .containsEntry("retention.ms", "604800000")
+        .containsEntry("segment.ms", "86400000");
+    assertThat(d.topics().internalRetention()).hasDays(3);
+    // and the keys override them, a task-config key by key
+    assertThat(c.topics().taskSpec().partitions()).isEqualTo(2);
+    assertThat(c.topics().taskSpec().config())
+        .containsEntry("retention.ms", "3600000")
+        .containsEntry("segment.ms", "86400000");
+    assertThat(c.topics().internalRetention()).hasHours(12);
   }
 }

@@ -53,4 +53,59 @@ class CliGrammarTest {
         .as("before the model loads")
         .isEqualTo(2);
   }
+
+  @Test
+  void shouldNameTheInputFileInEveryCommandThatReadsOne() {
+    // Given the real command line
+    final CommandLine cli = Main.commandLine();
+
+    // Then every command that reads instructions from a file takes it as --in (older names kept)
+    for (final String command :
+        List.of(
+            "classify",
+            "embed",
+            "extract",
+            "select",
+            "evaluate",
+            "build-taxonomy",
+            "train-head",
+            "produce",
+            "bench",
+            "bench-stream",
+            "bench-discovery",
+            "reliability")) {
+      assertThat(cli.getSubcommands().get(command).getCommandSpec().optionsMap())
+          .as(command)
+          .containsKey("--in");
+    }
+    assertThat(cli.getSubcommands().get("evaluate").getCommandSpec().optionsMap())
+        .containsKey("--data");
+    assertThat(cli.getSubcommands().get("bench-stream").getCommandSpec().optionsMap())
+        .containsKey("--texts");
+  }
+
+  @Test
+  void shouldOfferJsonOnEveryCommandThatPrintsResults() {
+    // Given the real command line
+    final CommandLine cli = Main.commandLine();
+
+    // Then each command that prints a result can print it as JSON (classify and taxonomy always
+    // do; embed and extract --in write files; demo and produce run until stopped)
+    for (final String command :
+        List.of(
+            "evaluate",
+            "bench",
+            "bench-stream",
+            "bench-discovery",
+            "reliability",
+            "run",
+            "select",
+            "train-head",
+            "build-taxonomy",
+            "extract")) {
+      assertThat(cli.getSubcommands().get(command).getCommandSpec().optionsMap())
+          .as(command)
+          .containsKey("--json");
+    }
+  }
 }

@@ -339,4 +339,111 @@ class MainTest {
         .contains("exact verb|noun agreement 0.500 (1 of 2)")
         .contains("no verb or object found      1");
   }
+
+  @Test
+  void shouldPrintTheTopicPlanOfADryRunWithoutContactingAnything() throws Exception {
+    // Given a config whose cluster and registry do not exist
+    final Path config = dir.resolve("app.yaml");
+    Files.writeString(
+        config,
+        "application-id: shop\n"
+            + "kafka: {bootstrap-servers: 'nowhere.invalid:9092'}\n"
+            + "registry: {url: 'http://nowhere.invalid:8081'}\n"
+            + "topics: {partitions: 6}\n");
+
+    // When a dry run prints its plan as JSON
+    assertThat(Main.run("run", "--config", config.toString(), "--dry-run", "--json")).isZero();
+    final JsonNode plan = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+
+    // Then every topic but the input carries the application's prefix, per-task topics have one
+    // partition and a retention, internal ones their own, and the counts add up
+    assertThat(plan.path("prefix").asText()).isEqualTo("shop.");
+    int partitions = 0;
+    int subjects = 0;
+    int tasks = 0;
+    for (final JsonNode t : plan.path("topics")) {
+      partitions += t.path("partitions").asInt();
+      subjects += t.path("subject").isTextual() ? 1 : 0;
+      final String role = t.path("role").asText();
+      if (!role.equals("input")) {
+        assertThat(t.path("name").asText()).startsWith("shop.");
+      }
+      if (role.equals("task")) {
+        tasks++;
+        assertThat(t.path("partitions").asInt()).isEqualTo(1);
+        assertThat(t.at("/config/retention.ms").asText()).isEqualTo("604800000");
+      }
+      if (role.equals("internal")) {
+        assertThat(t.at("/config/retention.ms").asText()).isEqualTo("259200000");
+        assertThat(plan.path("reset").asText()).contains(t.path("name").asText());
+      }
+      if (role.equals("core")) {
+        assertThat(t.path("partitions").asInt()).isEqualTo(6);
+      }
+    }
+    assertThat(tasks).isGreaterThan(100);
+    assertThat(plan.path("partitions").asInt()).isEqualTo(partitions);
+    assertThat(plan.path("subjects").asInt()).isEqualTo(subjects);
+    assertThat(plan.path("topicCount").asInt()).isEqualTo(plan.path("topics").size());
+    assertThat(plan.path("reset").asText())
+        .startsWith("kafka-streams-application-reset.sh")
+        .contains("--application-id shop", "--input-topics instructions");
+  }
+
+  @Test
+  void shouldRefuseJsonWithoutADryRunAsAUsageError() throws Exception {
+    // Given a config
+    final Path config = dir.resolve("app.yaml");
+    Files.writeString(config, "kafka: {bootstrap-servers: k}\nregistry: {url: 'http://r'}\n");
+
+    // When run is asked for JSON without --dry-run, Then it is a usage error, before any start
+    assertThat(Main.run("run", "--config", config.toString(), "--json")).isEqualTo(2);
+    assertThat(stderr()).contains("--json only goes with --dry-run");
+  }
+
+  @Test
+  void shouldClassifyAJsonlFileKeepingItsIdsInOrder() throws Exception {
+    // Given JSONL events with ids, as InstructionEvent names the text
+    final Path file = dir.resolve("events.jsonl");
+    Files.writeString(
+        file,
+        "{\"id\": \"e1\", \"text\": \"write a poem about the sea\"}\n"
+            + "{\"id\": \"e2\", \"text\": \"translate this sentence into German\"}\n");
+
+    // When classified
+    assertThat(Main.run("classify", "--in", file.toString())).isZero();
+
+    // Then one JSON line per event, its id first, in the file's order
+    final List<JsonNode> rows = new java.util.ArrayList<>();
+    for (final String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
+      rows.add(new ObjectMapper().readTree(line));
+    }
+    assertThat(rows).extracting(r -> r.path("id").asText()).containsExactly("e1", "e2");
+    assertThat(rows.get(1).path("task").asText()).contains("translate|");
+  }
+
+  @Test
+  void shouldPrintTheSelectionSummaryAsJson() throws Exception {
+    // Given the bundled sample
+    final Path selected = dir.resolve("selected.jsonl");
+
+    // When five are selected with --json
+    assertThat(
+            Main.run(
+                "select",
+                "--in",
+                "builtin:sample",
+                "--k",
+                "5",
+                "--out",
+                selected.toString(),
+                "--json"))
+        .isZero();
+
+    // Then stdout is one JSON object that agrees with the file written
+    final JsonNode summary = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(summary.path("kept").asInt()).isEqualTo(5);
+    assertThat(summary.path("instructions").asInt()).isEqualTo(200);
+    assertThat(Files.readAllLines(selected)).hasSize(5);
+  }
 }

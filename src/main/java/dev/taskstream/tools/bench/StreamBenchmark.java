@@ -195,7 +195,8 @@ public final class StreamBenchmark {
       final double[] latencies;
       final StageTimes.BatchSizes pacedBatches;
       try (StreamService service = StreamService.start(config);
-          KafkaConsumer<byte[], byte[]> routed = routedConsumer(broker.bootstrapServers())) {
+          KafkaConsumer<byte[], byte[]> routed =
+              routedConsumer(broker.bootstrapServers(), config)) {
         // Warm-up: JIT, ORT arenas and the consumer group, outside the timings. Texts of their
         // own, so that the timed pass finds none of its texts in the cache.
         pass(broker, routed, config, warmUp(registry, config.topics().input()), 0);
@@ -368,7 +369,8 @@ public final class StreamBenchmark {
     return latencies;
   }
 
-  private static KafkaConsumer<byte[], byte[]> routedConsumer(final String bootstrap) {
+  private static KafkaConsumer<byte[], byte[]> routedConsumer(
+      final String bootstrap, final AppConfig config) {
     final Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-routed");
@@ -376,8 +378,17 @@ public final class StreamBenchmark {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     final KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    // Every routed topic: per-task, novel and unrouted (not the all-tagged copy).
-    c.subscribe(Pattern.compile("task\\..*|instructions\\.(novel|unrouted)"));
+    // Every routed topic: per-task (the default routes' carry the topic prefix, a routes file's
+    // do not), novel and unrouted (not the all-tagged copy).
+    final AppConfig.Topics t = config.topics();
+    c.subscribe(
+        Pattern.compile(
+            "("
+                + Pattern.quote(t.prefix())
+                + ")?task\\..*|"
+                + Pattern.quote(t.novel())
+                + "|"
+                + Pattern.quote(t.unrouted())));
     return c;
   }
 

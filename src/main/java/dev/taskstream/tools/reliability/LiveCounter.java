@@ -231,7 +231,8 @@ final class LiveCounter implements AutoCloseable {
     }
 
     Pattern outputPattern() {
-      return Pattern.compile(Pattern.quote(app) + "\\.(tagged|novel|unrouted|dead)|task\\..*");
+      // Per-task topics carry the service's default prefix, the application id and a dot.
+      return Pattern.compile(Pattern.quote(app) + "\\.(tagged|novel|unrouted|dead|task\\..*)");
     }
   }
 }
