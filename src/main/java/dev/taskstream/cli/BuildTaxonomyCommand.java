@@ -90,6 +90,21 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   double falseNovel = NoveltyCalibration.DEFAULT_FALSE_NOVEL;
 
   @Option(
+      names = "--novelty-features",
+      paramLabel = "all|top1",
+      description =
+          "Embedding terms of the novelty model: all (top-1 similarity, margin, cohesion) or top1"
+              + " (the similarity alone, which can rank prompts as people type them better when the"
+              + " labelled probes are cleaner than traffic). Default: ${DEFAULT-VALUE}")
+  NoveltyFeatures noveltyFeatures = NoveltyFeatures.all;
+
+  /** Lower-case names for the command line. */
+  enum NoveltyFeatures {
+    all,
+    top1
+  }
+
+  @Option(
       names = "--novelty-names",
       paramLabel = "auto|off",
       description =
@@ -192,7 +207,16 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
               }
               : (fold, probed) -> vectors;
       final NoveltyCalibration.Result calibration =
-          NoveltyCalibration.fit(foldVectors, input.tasks(), evidence, folds, 7, falseNovel);
+          NoveltyCalibration.fit(
+              foldVectors,
+              input.tasks(),
+              evidence,
+              folds,
+              7,
+              falseNovel,
+              noveltyFeatures == NoveltyFeatures.top1
+                  ? NoveltyCalibration.Features.TOP1
+                  : NoveltyCalibration.Features.ALL);
       final TaxonomyFingerprint fingerprint = TaxonomyFingerprint.of(engine.fingerprint(), head);
       Taxonomy taxonomy =
           TaxonomyBuilder.build(
@@ -211,6 +235,7 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       if (calibrateKnown != null) {
         taxonomy = tighten(taxonomy, engine, head, figures);
       }
+      figures.put("novelty_features", noveltyFeatures.name());
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
       figures.put("uses_names", calibration.usesNames());
       figures.put("embedding_terms_auc", calibration.embeddingAuc());

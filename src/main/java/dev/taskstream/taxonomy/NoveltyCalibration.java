@@ -67,6 +67,22 @@ public final class NoveltyCalibration {
   /** One probe's features (embedding terms, then name terms when known), label and fold. */
   private record Probe(double top1, double[] embedding, double[] withName, int label, int fold) {}
 
+  /** Which embedding terms the model is fitted on. */
+  public enum Features {
+    /** Top-1 similarity, margin to the second, and the top-1 against its task's cohesion. */
+    ALL,
+    /**
+     * The top-1 similarity alone: fewer terms fitted on labelled probes, which sit closer to their
+     * centroids than prompts as people type them; the margin and cohesion terms, fitted there, can
+     * rank real traffic worse than the similarity alone (docs/taxonomy.md).
+     */
+    TOP1;
+
+    private double[] of(final Probe p) {
+      return this == ALL ? p.embedding() : new double[] {p.top1(), 0, 0};
+    }
+  }
+
   /**
    * Embedding terms only.
    *
@@ -149,6 +165,27 @@ public final class NoveltyCalibration {
       final int folds,
       final long seed,
       final double falseNovelTarget) {
+    return fit(vectors, tasks, names, folds, seed, falseNovelTarget, Features.ALL);
+  }
+
+  /**
+   * @param vectors each fold's vectors (see {@link FoldVectors})
+   * @param tasks each instruction's task key
+   * @param names each instruction's extracted name, or null to fit the embedding terms only
+   * @param folds number of task folds (at least 2)
+   * @param seed shuffling seed
+   * @param falseNovelTarget share of known probes allowed to score novel, in (0, 0.5]
+   * @param features the embedding terms fitted (name terms only go with {@link Features#ALL})
+   * @return the fitted model, moved to its operating point, and its figures
+   */
+  public static Result fit(
+      final FoldVectors vectors,
+      final List<String> tasks,
+      final List<NameEvidence> names,
+      final int folds,
+      final long seed,
+      final double falseNovelTarget,
+      final Features features) {
     if (!(falseNovelTarget > 0 && falseNovelTarget <= 0.5)) {
       throw new IllegalArgumentException(
           "false-novel target must be in (0, 0.5]: " + falseNovelTarget);
@@ -168,11 +205,11 @@ public final class NoveltyCalibration {
       probes.addAll(new Fold(vectors.vectors(f, probed), tasks, names, groups, folds, f).probes());
     }
     final int[] labels = probes.stream().mapToInt(Probe::label).toArray();
-    final double embeddingAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, Probe::embedding));
-    final double[] w = logistic(probes, -1, seed, Probe::embedding);
+    final double embeddingAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, features::of));
+    final double[] w = logistic(probes, -1, seed, features::of);
     NoveltyModel model = new NoveltyModel(w[3], w[0], w[1], w[2]);
     double auc = embeddingAuc;
-    if (names != null) {
+    if (names != null && features == Features.ALL) {
       final double nameAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, Probe::withName));
       if (nameAuc > embeddingAuc) {
         model =

@@ -311,7 +311,7 @@ class MainTest {
     assertThat(row.path("margin").asDouble()).isGreaterThanOrEqualTo(0.0);
     assertThat(row.path("task").asText()).containsAnyOf("write", "compose", "poem");
     assertThat(stderr()).contains("classified 1 instructions against 790 tasks");
-    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-3");
+    assertThat(row.path("taxonomy").asText()).isEqualTo("ieb-ift-4");
   }
 
   @Test

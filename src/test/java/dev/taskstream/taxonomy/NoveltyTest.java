@@ -137,4 +137,44 @@ class NoveltyTest {
     }
     return Vectors.normalizeInPlace(v);
   }
+
+  @Test
+  void shouldFitTheTopOneSimilarityAloneWhenAskedAndRankAsOneMinusIt() {
+    // Given 40 tasks of 4 around their own directions, clusters of varied tightness
+    final Random random = new Random(11);
+    final List<float[]> vectors = new ArrayList<>();
+    final List<String> tasks = new ArrayList<>();
+    for (int t = 0; t < 40; t++) {
+      final float[] centre = randomUnit(random, 16);
+      final double spread = 0.1 + 0.3 * random.nextDouble();
+      for (int m = 0; m < 4; m++) {
+        final float[] v = centre.clone();
+        for (int j = 0; j < v.length; j++) {
+          v[j] += (float) (spread * random.nextGaussian());
+        }
+        vectors.add(Vectors.normalizeInPlace(v));
+        tasks.add("do|thing" + t);
+      }
+    }
+
+    // When calibrated on the top-1 similarity alone
+    final NoveltyCalibration.Result r =
+        NoveltyCalibration.fit(
+            (fold, probed) -> vectors.toArray(float[][]::new),
+            tasks,
+            null,
+            5,
+            1,
+            0.05,
+            NoveltyCalibration.Features.TOP1);
+
+    // Then the margin and cohesion terms are not used, novelty falls with the similarity, and the
+    // out-of-fold ranking is that of 1 - top-1 (exactly within a fold; folds fit their own lines)
+    assertThat(r.model().wMargin()).isZero();
+    assertThat(r.model().wCohesion()).isZero();
+    assertThat(r.model().wTop1()).isNegative();
+    assertThat(r.outOfFoldAuc())
+        .isCloseTo(r.baselineAuc(), org.assertj.core.data.Offset.offset(0.01));
+    assertThat(r.model().score(0.9, 0.0, 0.0)).isLessThan(r.model().score(0.5, 0.4, 0.99));
+  }
 }
