@@ -91,17 +91,91 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
 
   @Option(
       names = "--novelty-features",
-      paramLabel = "all|top1",
+      paramLabel = "auto|all|top1",
       description =
-          "Embedding terms of the novelty model: all (top-1 similarity, margin, cohesion) or top1"
-              + " (the similarity alone, which can rank prompts as people type them better when the"
-              + " labelled probes are cleaner than traffic). Default: ${DEFAULT-VALUE}")
-  NoveltyFeatures noveltyFeatures = NoveltyFeatures.all;
+          "Embedding terms of the novelty model: all (top-1 similarity, margin, cohesion), top1"
+              + " (the similarity alone), or auto: both fitted, the one that ranks unseen tasks"
+              + " better kept (on --calibrate-known's prompts when they include unseen-task ones,"
+              + " else out of fold on the labelled probes). Default: ${DEFAULT-VALUE}")
+  NoveltyFeatures noveltyFeatures = NoveltyFeatures.auto;
 
   /** Lower-case names for the command line. */
   enum NoveltyFeatures {
+    auto,
     all,
-    top1
+    top1;
+
+    List<NoveltyCalibration.Features> candidates() {
+      return switch (this) {
+        case auto -> List.of(NoveltyCalibration.Features.ALL, NoveltyCalibration.Features.TOP1);
+        case all -> List.of(NoveltyCalibration.Features.ALL);
+        case top1 -> List.of(NoveltyCalibration.Features.TOP1);
+      };
+    }
+  }
+
+  private String choiceBy;
+  private final Map<NoveltyCalibration.Features, Double> choiceAuc =
+      new java.util.EnumMap<>(NoveltyCalibration.Features.class);
+
+  /**
+   * The feature set whose model ranks unseen tasks better: on the traffic sample when it holds
+   * unseen-task prompts (scored through the classification path the service runs), else out of fold
+   * on the labelled probes. Ties keep the fuller model.
+   */
+  private NoveltyCalibration.Features choose(
+      final Map<NoveltyCalibration.Features, NoveltyCalibration.Result> fits,
+      final float[][] vectors,
+      final TaxonomyInput input,
+      final TaxonomyFingerprint fingerprint,
+      final String version,
+      final LabelledData labelled,
+      final EmbeddingEngine engine,
+      final TaskHead head)
+      throws java.io.IOException {
+    final List<TaggingSet.Prompt> traffic =
+        calibrateKnown == null
+            ? List.of()
+            : TaggingSet.load(calibrateKnown).split(calibrateSplit).prompts();
+    final boolean onTraffic =
+        traffic.stream().anyMatch(TaggingSet.Prompt::novel)
+            && traffic.stream().anyMatch(p -> !p.novel());
+    choiceBy = onTraffic ? "traffic " + calibrateKnown : "out of fold";
+    NoveltyCalibration.Features best = null;
+    for (final Map.Entry<NoveltyCalibration.Features, NoveltyCalibration.Result> e :
+        fits.entrySet()) {
+      double auc = e.getValue().outOfFoldAuc();
+      if (onTraffic) {
+        final Taxonomy t =
+            TaxonomyBuilder.build(
+                vectors,
+                input.tasks(),
+                fingerprint,
+                version,
+                labelled.sources(),
+                e.getValue().model());
+        final double[] scores =
+            TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(t, head))
+                .classify(traffic.stream().map(TaggingSet.Prompt::text).toList(), 2)
+                .stream()
+                .mapToDouble(Classification::novelty)
+                .toArray();
+        auc =
+            dev.taskstream.vectors.Ranks.auc(
+                traffic.stream().mapToInt(p -> p.novel() ? 1 : 0).toArray(), scores);
+      }
+      choiceAuc.put(e.getKey(), auc);
+      if (best == null || auc > choiceAuc.get(best)) {
+        best = e.getKey();
+      }
+    }
+    System.err.printf(
+        Locale.ROOT,
+        "novelty terms: %s (AUC %s, %s)%n",
+        best.name().toLowerCase(Locale.ROOT),
+        choiceAuc,
+        choiceBy);
+    return best;
   }
 
   @Option(
@@ -140,9 +214,10 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       names = "--calibrate-known",
       paramLabel = "FILE",
       description =
-          "Known-task prompts as your users type them (JSONL {instruction, task}; rows labelled"
-              + " novel are skipped): the operating point is moved, never loosened, until at most"
-              + " --false-novel of them score novel")
+          "Prompts as your users type them (JSONL {instruction, task}; task \"novel\" marks a"
+              + " prompt of a task the taxonomy lacks): the operating point is moved, never"
+              + " loosened, until at most --false-novel of the known ones score novel; with"
+              + " --novelty-features auto, the novel ones help choose the novelty terms")
   String calibrateKnown;
 
   @Option(
@@ -206,18 +281,21 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
                 return trainWithout(input, frozen, probed).applyAll(frozen);
               }
               : (fold, probed) -> vectors;
-      final NoveltyCalibration.Result calibration =
-          NoveltyCalibration.fit(
-              foldVectors,
-              input.tasks(),
-              evidence,
-              folds,
-              7,
-              falseNovel,
-              noveltyFeatures == NoveltyFeatures.top1
-                  ? NoveltyCalibration.Features.TOP1
-                  : NoveltyCalibration.Features.ALL);
+      // Each fold's vectors once, however many models are fitted on them.
+      final Map<Integer, float[][]> byFold = new java.util.HashMap<>();
+      final NoveltyCalibration.FoldVectors once =
+          (fold, probed) -> byFold.computeIfAbsent(fold, f -> foldVectors.vectors(f, probed));
+      final Map<NoveltyCalibration.Features, NoveltyCalibration.Result> fits =
+          new java.util.EnumMap<>(NoveltyCalibration.Features.class);
+      for (final NoveltyCalibration.Features f : noveltyFeatures.candidates()) {
+        fits.put(f, NoveltyCalibration.fit(once, input.tasks(), evidence, folds, 7, falseNovel, f));
+      }
       final TaxonomyFingerprint fingerprint = TaxonomyFingerprint.of(engine.fingerprint(), head);
+      final NoveltyCalibration.Features chosen =
+          fits.size() == 1
+              ? fits.keySet().iterator().next()
+              : choose(fits, vectors, input, fingerprint, version, labelled, engine, head);
+      final NoveltyCalibration.Result calibration = fits.get(chosen);
       Taxonomy taxonomy =
           TaxonomyBuilder.build(
               vectors,
@@ -235,7 +313,13 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       if (calibrateKnown != null) {
         taxonomy = tighten(taxonomy, engine, head, figures);
       }
-      figures.put("novelty_features", noveltyFeatures.name());
+      figures.put("novelty_features", chosen.name().toLowerCase(Locale.ROOT));
+      if (fits.size() > 1) {
+        figures.put("novelty_features_asked", noveltyFeatures.name());
+        figures.put("novelty_choice_by", choiceBy);
+        figures.put("novelty_choice_auc_all", choiceAuc.get(NoveltyCalibration.Features.ALL));
+        figures.put("novelty_choice_auc_top1", choiceAuc.get(NoveltyCalibration.Features.TOP1));
+      }
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
       figures.put("uses_names", calibration.usesNames());
       figures.put("embedding_terms_auc", calibration.embeddingAuc());

@@ -256,6 +256,63 @@ class MainTest {
     assertThat(json.path("calibration").path("out_of_fold_auc").asDouble()).isBetween(0.5, 1.0);
     assertThat(manifest).doesNotContain("Translate 'where is the train station' into German.");
     assertThat(Files.size(bundle.resolve("centroids.f32"))).isEqualTo(25L * 384 * 4);
+    // and by default both novelty models were fitted and the better out of fold kept
+    final JsonNode c = json.path("calibration");
+    assertThat(c.path("novelty_features_asked").asText()).isEqualTo("auto");
+    assertThat(c.path("novelty_choice_by").asText()).isEqualTo("out of fold");
+    assertThat(c.path("novelty_features").asText())
+        .isEqualTo(
+            c.path("novelty_choice_auc_top1").asDouble()
+                    > c.path("novelty_choice_auc_all").asDouble()
+                ? "top1"
+                : "all");
+  }
+
+  @Test
+  void shouldChooseTheNoveltyTermsOnATrafficSampleWithUnseenTasks() throws IOException {
+    // Given a traffic sample with known-task prompts and prompts of tasks the sample lacks
+    final Path traffic = dir.resolve("traffic.jsonl");
+    Files.writeString(
+        traffic,
+        String.join(
+            "\n",
+            "{\"instruction\": \"translate 'good morning' to italian pls\", \"task\":"
+                + " \"translate|sentence\"}",
+            "{\"instruction\": \"can u fix the grammar here: me and him goes home\", \"task\":"
+                + " \"correct|grammar\"}",
+            "{\"instruction\": \"write me a haiku about rain\", \"task\": \"write|poem\"}",
+            "{\"instruction\": \"solve this sudoku for me\", \"task\": \"novel\","
+                + " \"novel_task\": \"solve|sudoku\"}",
+            "{\"instruction\": \"what is the weather in Oslo tomorrow\", \"task\": \"novel\","
+                + " \"novel_task\": \"tell|weather\"}",
+            ""));
+    final Path bundle = dir.resolve("tax");
+
+    // When a taxonomy is built with it as the traffic sample
+    assertThat(
+            Main.run(
+                "build-taxonomy",
+                "--data",
+                "builtin:sample",
+                "--model",
+                "all-minilm-l6-v2-q",
+                "--calibrate-known",
+                traffic.toString(),
+                "--out",
+                bundle.toString()))
+        .as(stderr())
+        .isZero();
+
+    // Then the choice was made on the traffic sample, for the model that ranks it better
+    final JsonNode c =
+        new ObjectMapper().readTree(bundle.resolve("manifest.json").toFile()).path("calibration");
+    assertThat(c.path("novelty_choice_by").asText()).startsWith("traffic ");
+    assertThat(c.path("novelty_features").asText())
+        .isEqualTo(
+            c.path("novelty_choice_auc_top1").asDouble()
+                    > c.path("novelty_choice_auc_all").asDouble()
+                ? "top1"
+                : "all");
   }
 
   @Test
