@@ -79,6 +79,7 @@ class ServiceInstallationIT {
     final Result version = taskstream("--version");
     final Result classify = taskstream("classify", "please fix the grammar in this paragraph");
     final Result demo = taskstream("demo");
+    final Result produce = taskstream("produce", "--help");
 
     // Then the service's commands work
     assertThat(version.code).isZero();
@@ -87,6 +88,8 @@ class ServiceInstallationIT {
     final JsonNode tag =
         new ObjectMapper().readTree(classify.out.lines().findFirst().orElseThrow());
     assertThat(tag.path("task").asText()).contains("|");
+    // (and the compose deployment's sample producer runs from the image)
+    assertThat(produce.code).as(produce.err).isZero();
     // And a tool fails with one line that says where it lives, exit 1
     assertThat(demo.code).isEqualTo(1);
     assertThat(demo.err.lines().filter(l -> !l.isBlank())).hasSize(1);
