@@ -33,6 +33,10 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
   private final DistributionSummary batchSize;
   private final Timer batchLatency;
   private final StageTimes stages = new StageTimes();
+  // One counter per task, found by its key: building the meter id (two tags) per event costs.
+  private final java.util.Map<String, Counter> tagged =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile Counter novelCount;
   private final java.util.Map<Stage, Timer> stageTimers = new java.util.EnumMap<>(Stage.class);
   private JvmGcMetrics gc;
   private KafkaStreamsMetrics streamsMetrics;
@@ -170,16 +174,31 @@ public final class ServiceMetrics implements StreamObserver, AutoCloseable {
 
   @Override
   public void onTagged(final String taskKey, final double score, final boolean novel) {
-    Counter.builder("taskstream.tagged")
-        .description("Tagged instructions per task and its verb (to sum by on a dashboard)")
-        .tag("task", taskKey)
-        .tag("verb", verb(taskKey))
-        .register(registry)
+    tagged
+        .computeIfAbsent(
+            taskKey,
+            k ->
+                Counter.builder("taskstream.tagged")
+                    .description(
+                        "Tagged instructions per task and its verb (to sum by on a dashboard)")
+                    .tag("task", k)
+                    .tag("verb", verb(k))
+                    .register(registry))
         .increment();
     if (novel) {
-      Counter.builder("taskstream.novel").register(registry).increment();
+      novelCounter().increment();
     }
     novelty.record(score);
+  }
+
+  private Counter novelCounter() {
+    Counter c = novelCount;
+    if (c == null) {
+      // Registering twice from two threads is harmless: the registry returns the same counter.
+      c = Counter.builder("taskstream.novel").register(registry);
+      novelCount = c;
+    }
+    return c;
   }
 
   /** The first verb of a task key ({@code correct|mistake##fix|error} → {@code correct}). */
