@@ -158,7 +158,8 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
       final java.util.Set<String> hidden,
       final java.util.Set<String> unseen,
       final int unlabelled,
-      final String note) {
+      final String note)
+      throws com.fasterxml.jackson.core.JsonProcessingException {
     for (final DiscoveryBenchmark.Gate gate : gates) {
       for (final DiscoverySettings settings :
           DiscoveryReplay.grid(join, merge, minSupport, minCohesion)) {
@@ -187,11 +188,7 @@ final class BenchDiscoveryCommand implements Callable<Integer> {
           row.put("otherRecall", r.otherRecall());
           row.put("instructionsToDiscovery", r.instructionsToDiscovery());
           row.put("seconds", seconds);
-          try {
-            JsonOut.print(row);
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-          }
+          JsonOut.print(row);
           continue;
         }
         System.out.println("gate: " + gate + note);

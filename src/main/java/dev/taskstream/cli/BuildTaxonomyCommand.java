@@ -114,68 +114,71 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     }
   }
 
-  private String choiceBy;
-  private final Map<NoveltyCalibration.Features, Double> choiceAuc =
-      new java.util.EnumMap<>(NoveltyCalibration.Features.class);
+  /**
+   * Which novelty terms were kept, and why.
+   *
+   * @param features the kept feature set
+   * @param by "out of fold", or the traffic sample it was judged on
+   * @param auc each candidate's AUC there
+   */
+  private record Choice(
+      NoveltyCalibration.Features features,
+      String by,
+      Map<NoveltyCalibration.Features, Double> auc) {}
 
   /**
    * The feature set whose model ranks unseen tasks better: on the traffic sample when it holds
    * unseen-task prompts (scored through the classification path the service runs), else out of fold
    * on the labelled probes. Ties keep the fuller model.
    */
-  private NoveltyCalibration.Features choose(
+  private Choice choose(
       final Map<NoveltyCalibration.Features, NoveltyCalibration.Result> fits,
-      final float[][] vectors,
-      final TaxonomyInput input,
-      final TaxonomyFingerprint fingerprint,
-      final String version,
-      final LabelledData labelled,
+      final Taxonomy taxonomy,
+      final List<TaggingSet.Prompt> traffic,
       final EmbeddingEngine engine,
-      final TaskHead head)
-      throws java.io.IOException {
-    final List<TaggingSet.Prompt> traffic =
-        calibrateKnown == null
-            ? List.of()
-            : TaggingSet.load(calibrateKnown).split(calibrateSplit).prompts();
+      final TaskHead head) {
     final boolean onTraffic =
         traffic.stream().anyMatch(TaggingSet.Prompt::novel)
             && traffic.stream().anyMatch(p -> !p.novel());
-    choiceBy = onTraffic ? "traffic " + calibrateKnown : "out of fold";
+    final List<String> texts = traffic.stream().map(TaggingSet.Prompt::text).toList();
+    final int[] labels = traffic.stream().mapToInt(p -> p.novel() ? 1 : 0).toArray();
+    final Map<NoveltyCalibration.Features, Double> auc =
+        new java.util.EnumMap<>(NoveltyCalibration.Features.class);
     NoveltyCalibration.Features best = null;
     for (final Map.Entry<NoveltyCalibration.Features, NoveltyCalibration.Result> e :
         fits.entrySet()) {
-      double auc = e.getValue().outOfFoldAuc();
-      if (onTraffic) {
-        final Taxonomy t =
-            TaxonomyBuilder.build(
-                vectors,
-                input.tasks(),
-                fingerprint,
-                version,
-                labelled.sources(),
-                e.getValue().model());
-        final double[] scores =
-            TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(t, head))
-                .classify(traffic.stream().map(TaggingSet.Prompt::text).toList(), 2)
-                .stream()
-                .mapToDouble(Classification::novelty)
-                .toArray();
-        auc =
-            dev.taskstream.vectors.Ranks.auc(
-                traffic.stream().mapToInt(p -> p.novel() ? 1 : 0).toArray(), scores);
-      }
-      choiceAuc.put(e.getKey(), auc);
-      if (best == null || auc > choiceAuc.get(best)) {
+      final double a =
+          onTraffic
+              ? dev.taskstream.vectors.Ranks.auc(
+                  labels, novelty(taxonomy.withNovelty(e.getValue().model()), engine, head, texts))
+              : e.getValue().outOfFoldAuc();
+      auc.put(e.getKey(), a);
+      if (best == null || a > auc.get(best)) {
         best = e.getKey();
       }
     }
+    final Choice choice =
+        new Choice(best, onTraffic ? "traffic " + calibrateKnown : "out of fold", auc);
     System.err.printf(
         Locale.ROOT,
         "novelty terms: %s (AUC %s, %s)%n",
         best.name().toLowerCase(Locale.ROOT),
-        choiceAuc,
-        choiceBy);
-    return best;
+        auc,
+        choice.by());
+    return choice;
+  }
+
+  /** Each text's novelty under {@code taxonomy}, as the stream scores it. */
+  private static double[] novelty(
+      final Taxonomy taxonomy,
+      final EmbeddingEngine engine,
+      final TaskHead head,
+      final List<String> texts) {
+    return TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(taxonomy, head))
+        .classify(texts, 2)
+        .stream()
+        .mapToDouble(Classification::novelty)
+        .toArray();
   }
 
   @Option(
@@ -291,19 +294,23 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
         fits.put(f, NoveltyCalibration.fit(once, input.tasks(), evidence, folds, 7, falseNovel, f));
       }
       final TaxonomyFingerprint fingerprint = TaxonomyFingerprint.of(engine.fingerprint(), head);
-      final NoveltyCalibration.Features chosen =
-          fits.size() == 1
-              ? fits.keySet().iterator().next()
-              : choose(fits, vectors, input, fingerprint, version, labelled, engine, head);
-      final NoveltyCalibration.Result calibration = fits.get(chosen);
-      Taxonomy taxonomy =
+      final NoveltyCalibration.Features first = fits.keySet().iterator().next();
+      final Taxonomy built =
           TaxonomyBuilder.build(
               vectors,
               input.tasks(),
               fingerprint,
               version,
               labelled.sources(),
-              calibration.model());
+              fits.get(first).model());
+      final List<TaggingSet.Prompt> traffic =
+          calibrateKnown == null
+              ? List.of()
+              : TaggingSet.load(calibrateKnown).split(calibrateSplit).prompts();
+      final Choice choice = fits.size() == 1 ? null : choose(fits, built, traffic, engine, head);
+      final NoveltyCalibration.Features chosen = choice == null ? first : choice.features();
+      final NoveltyCalibration.Result calibration = fits.get(chosen);
+      Taxonomy taxonomy = built.withNovelty(calibration.model());
       final Map<String, Object> figures = new LinkedHashMap<>();
       if (merged != null) {
         figures.put("merge_min_similarity", mergeSimilarity);
@@ -311,14 +318,14 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
         figures.put("tasks_before_merge", raw.tasksCount());
       }
       if (calibrateKnown != null) {
-        taxonomy = tighten(taxonomy, engine, head, figures);
+        taxonomy = tighten(taxonomy, traffic, engine, head, figures);
       }
       figures.put("novelty_features", chosen.name().toLowerCase(Locale.ROOT));
-      if (fits.size() > 1) {
+      if (choice != null) {
         figures.put("novelty_features_asked", noveltyFeatures.name());
-        figures.put("novelty_choice_by", choiceBy);
-        figures.put("novelty_choice_auc_all", choiceAuc.get(NoveltyCalibration.Features.ALL));
-        figures.put("novelty_choice_auc_top1", choiceAuc.get(NoveltyCalibration.Features.TOP1));
+        figures.put("novelty_choice_by", choice.by());
+        figures.put("novelty_choice_auc_all", choice.auc().get(NoveltyCalibration.Features.ALL));
+        figures.put("novelty_choice_auc_top1", choice.auc().get(NoveltyCalibration.Features.TOP1));
       }
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
       figures.put("uses_names", calibration.usesNames());
@@ -355,31 +362,20 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   /** Moves the operating point on a sample of real known-task prompts. */
   private Taxonomy tighten(
       final Taxonomy taxonomy,
+      final List<TaggingSet.Prompt> traffic,
       final EmbeddingEngine engine,
       final TaskHead head,
-      final Map<String, Object> figures)
-      throws java.io.IOException {
+      final Map<String, Object> figures) {
     final List<String> known =
-        TaggingSet.load(calibrateKnown).split(calibrateSplit).prompts().stream()
-            .filter(p -> !p.novel())
-            .map(TaggingSet.Prompt::text)
-            .toList();
+        traffic.stream().filter(p -> !p.novel()).map(TaggingSet.Prompt::text).toList();
     if (known.isEmpty()) {
       throw new IllegalArgumentException(
           calibrateKnown + ": no known-task prompts to calibrate on");
     }
-    final TaxonomyClassifier before =
-        TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(taxonomy, head));
-    final double[] scores =
-        before.classify(known, 2).stream().mapToDouble(Classification::novelty).toArray();
+    final double[] scores = novelty(taxonomy, engine, head, known);
     final NoveltyModel moved = NoveltyCalibration.tighten(taxonomy.novelty(), scores, falseNovel);
     final Taxonomy out = taxonomy.withNovelty(moved);
-    final double[] after =
-        TaxonomyClassifier.of(engine, new TaxonomyBundle.Loaded(out, head))
-            .classify(known, 2)
-            .stream()
-            .mapToDouble(Classification::novelty)
-            .toArray();
+    final double[] after = novelty(out, engine, head, known);
     figures.put("traffic_known_prompts", known.size());
     figures.put("traffic_false_novel_before", novelShare(scores));
     figures.put("traffic_false_novel", novelShare(after));

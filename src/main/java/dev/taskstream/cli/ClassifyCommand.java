@@ -67,25 +67,13 @@ final class ClassifyCommand implements Callable<Integer> {
         InstructionReader file = in == null ? null : InstructionReader.open(in)) {
       // Refuse before any work: vectors from another embedder would be silently wrong.
       final TaxonomyClassifier classifier = TaxonomyClassifier.of(engine, loaded);
-      final java.util.Iterator<InstructionReader.Item> items =
-          java.util.stream.Stream.concat(
-                  texts.stream().map(t -> new InstructionReader.Item(null, t)),
-                  file == null
-                      ? java.util.stream.Stream.empty()
-                      : java.util.stream.StreamSupport.stream(
-                          java.util.Spliterators.spliteratorUnknownSize(file, 0), false))
-              .iterator();
-      final List<InstructionReader.Item> chunk = new ArrayList<>(CHUNK);
-      while (items.hasNext()) {
-        chunk.add(items.next());
-        if (chunk.size() == CHUNK || !items.hasNext()) {
-          print(
-              chunk,
-              classifier.classify(chunk.stream().map(InstructionReader.Item::text).toList(), top),
+      count +=
+          tagInChunks(
+              texts.stream().map(t -> new InstructionReader.Item(null, t)).iterator(),
+              classifier,
               taxonomy);
-          count += chunk.size();
-          chunk.clear();
-        }
+      if (file != null) {
+        count += tagInChunks(file, classifier, taxonomy);
       }
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
@@ -99,6 +87,28 @@ final class ClassifyCommand implements Callable<Integer> {
         count,
         taxonomy.tasks().size());
     return 0;
+  }
+
+  /** Tags the items in groups of {@link #CHUNK}, printing each group as it is done. */
+  private long tagInChunks(
+      final java.util.Iterator<InstructionReader.Item> items,
+      final TaxonomyClassifier classifier,
+      final Taxonomy taxonomy)
+      throws Exception {
+    final List<InstructionReader.Item> chunk = new ArrayList<>(CHUNK);
+    long count = 0;
+    while (items.hasNext()) {
+      chunk.add(items.next());
+      if (chunk.size() == CHUNK || !items.hasNext()) {
+        print(
+            chunk,
+            classifier.classify(chunk.stream().map(InstructionReader.Item::text).toList(), top),
+            taxonomy);
+        count += chunk.size();
+        chunk.clear();
+      }
+    }
+    return count;
   }
 
   private static void print(

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -90,11 +89,10 @@ final class InstructionReader implements Iterator<InstructionReader.Item>, AutoC
    */
   static InstructionReader open(final String spec) throws IOException {
     if (spec.startsWith("builtin:")) {
-      final StringBuilder lines = new StringBuilder();
-      for (final String t : EvalData.loadTexts(spec)) {
-        lines.append(JSON.writeValueAsString(Map.of("text", t))).append('\n');
-      }
-      return new InstructionReader(spec, new BufferedReader(new StringReader(lines.toString())));
+      final InstructionReader r =
+          new InstructionReader(spec, new BufferedReader(new StringReader("")));
+      EvalData.loadTexts(spec).forEach(t -> r.ready.add(new Item(null, t)));
+      return r;
     }
     final BufferedReader reader =
         spec.equals("-")

@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
                     return row;
                   })
               .toList());
-      out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body));
+      JsonOut.print(body);
       return;
     }
     out.printf(

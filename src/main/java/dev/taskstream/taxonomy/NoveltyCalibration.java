@@ -130,7 +130,8 @@ public final class NoveltyCalibration {
       final int folds,
       final long seed,
       final double falseNovelTarget) {
-    return fit((fold, probed) -> vectors, tasks, names, folds, seed, falseNovelTarget);
+    return fit(
+        (fold, probed) -> vectors, tasks, names, folds, seed, falseNovelTarget, Features.ALL);
   }
 
   /**
@@ -147,25 +148,6 @@ public final class NoveltyCalibration {
      * @return unit vectors of every instruction, in input order
      */
     float[][] vectors(int fold, java.util.Set<Integer> probes);
-  }
-
-  /**
-   * @param vectors each fold's vectors
-   * @param tasks each instruction's task key
-   * @param names each instruction's extracted name, or null to fit the embedding terms only
-   * @param folds number of task folds (at least 2)
-   * @param seed shuffling seed
-   * @param falseNovelTarget share of known probes allowed to score novel, in (0, 0.5]
-   * @return the fitted model, moved to its operating point, and its figures
-   */
-  public static Result fit(
-      final FoldVectors vectors,
-      final List<String> tasks,
-      final List<NameEvidence> names,
-      final int folds,
-      final long seed,
-      final double falseNovelTarget) {
-    return fit(vectors, tasks, names, folds, seed, falseNovelTarget, Features.ALL);
   }
 
   /**

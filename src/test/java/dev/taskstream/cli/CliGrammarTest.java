@@ -54,6 +54,11 @@ class CliGrammarTest {
         .isEqualTo(2);
   }
 
+  private static java.util.Map<String, CommandLine.Model.OptionSpec> options(
+      final CommandLine cli, final String command) {
+    return cli.getSubcommands().get(command).getCommandSpec().optionsMap();
+  }
+
   @Test
   void shouldNameTheInputFileInEveryCommandThatReadsOne() {
     // Given the real command line
@@ -74,14 +79,10 @@ class CliGrammarTest {
             "bench-stream",
             "bench-discovery",
             "reliability")) {
-      assertThat(cli.getSubcommands().get(command).getCommandSpec().optionsMap())
-          .as(command)
-          .containsKey("--in");
+      assertThat(options(cli, command)).as(command).containsKey("--in");
     }
-    assertThat(cli.getSubcommands().get("evaluate").getCommandSpec().optionsMap())
-        .containsKey("--data");
-    assertThat(cli.getSubcommands().get("bench-stream").getCommandSpec().optionsMap())
-        .containsKey("--texts");
+    assertThat(options(cli, "evaluate")).containsKey("--data");
+    assertThat(options(cli, "bench-stream")).containsKey("--texts");
   }
 
   @Test
@@ -103,9 +104,7 @@ class CliGrammarTest {
             "train-head",
             "build-taxonomy",
             "extract")) {
-      assertThat(cli.getSubcommands().get(command).getCommandSpec().optionsMap())
-          .as(command)
-          .containsKey("--json");
+      assertThat(options(cli, command)).as(command).containsKey("--json");
     }
   }
 }

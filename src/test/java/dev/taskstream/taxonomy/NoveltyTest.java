@@ -26,17 +26,7 @@ class NoveltyTest {
     final Random random = new Random(3);
     final List<float[]> vectors = new ArrayList<>();
     final List<String> tasks = new ArrayList<>();
-    for (int t = 0; t < 40; t++) {
-      final float[] centre = randomUnit(random, 16);
-      for (int m = 0; m < 4; m++) {
-        final float[] v = centre.clone();
-        for (int j = 0; j < v.length; j++) {
-          v[j] += (float) (0.15 * random.nextGaussian());
-        }
-        vectors.add(Vectors.normalizeInPlace(v));
-        tasks.add("do|thing" + t);
-      }
-    }
+    clusters(random, () -> 0.15, vectors, tasks);
     // When calibrated by leaving tasks out
     final NoveltyCalibration.Result r =
         NoveltyCalibration.fit(vectors.toArray(float[][]::new), tasks, 5, 1);
@@ -138,24 +128,33 @@ class NoveltyTest {
     return Vectors.normalizeInPlace(v);
   }
 
+  /** 40 tasks of 4 around their own random directions in 16 dims, each task's spread asked. */
+  private static void clusters(
+      final Random random,
+      final java.util.function.DoubleSupplier spread,
+      final List<float[]> vectors,
+      final List<String> tasks) {
+    for (int t = 0; t < 40; t++) {
+      final float[] centre = randomUnit(random, 16);
+      final double s = spread.getAsDouble();
+      for (int m = 0; m < 4; m++) {
+        final float[] v = centre.clone();
+        for (int j = 0; j < v.length; j++) {
+          v[j] += (float) (s * random.nextGaussian());
+        }
+        vectors.add(Vectors.normalizeInPlace(v));
+        tasks.add("do|thing" + t);
+      }
+    }
+  }
+
   @Test
   void shouldFitTheTopOneSimilarityAloneWhenAskedAndRankAsOneMinusIt() {
     // Given 40 tasks of 4 around their own directions, clusters of varied tightness
     final Random random = new Random(11);
     final List<float[]> vectors = new ArrayList<>();
     final List<String> tasks = new ArrayList<>();
-    for (int t = 0; t < 40; t++) {
-      final float[] centre = randomUnit(random, 16);
-      final double spread = 0.1 + 0.3 * random.nextDouble();
-      for (int m = 0; m < 4; m++) {
-        final float[] v = centre.clone();
-        for (int j = 0; j < v.length; j++) {
-          v[j] += (float) (spread * random.nextGaussian());
-        }
-        vectors.add(Vectors.normalizeInPlace(v));
-        tasks.add("do|thing" + t);
-      }
-    }
+    clusters(random, () -> 0.1 + 0.3 * random.nextDouble(), vectors, tasks);
 
     // When calibrated on the top-1 similarity alone
     final NoveltyCalibration.Result r =

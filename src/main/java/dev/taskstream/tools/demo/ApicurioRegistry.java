@@ -3,7 +3,6 @@ package dev.taskstream.tools.demo;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,8 +60,8 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   /**
-   * Where the build unpacked Apicurio: {@code -Dtaskstream.apicurio.home}, else the folder of the
-   * toolbox's {@code lib-tools/} (or beside the classes directory), i.e. {@code target/}.
+   * Where the build unpacked Apicurio: {@code -Dtaskstream.apicurio.home}, else the build directory
+   * ({@link BuildLayout#directory()}, i.e. {@code target/}).
    *
    * @return the directory holding {@code apicurio/} (3.x) and maybe {@code apicurio-2/} (2.6)
    */
@@ -71,21 +70,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     if (override != null) {
       return Path.of(override).getParent();
     }
-    try {
-      final Path here =
-          Path.of(
-                  ApicurioRegistry.class
-                      .getProtectionDomain()
-                      .getCodeSource()
-                      .getLocation()
-                      .toURI())
-              .getParent();
-      return here.getFileName() != null && "lib-tools".equals(here.getFileName().toString())
-          ? here.getParent()
-          : here;
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the taskstream jar", e);
-    }
+    return BuildLayout.directory();
   }
 
   /**

@@ -1,9 +1,7 @@
 package dev.taskstream.tools.reliability;
 
+import dev.taskstream.tools.demo.BuildLayout;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,8 +17,6 @@ import java.util.concurrent.TimeUnit;
  * crash, stopped with SIGTERM as an orchestrator would.
  */
 final class ChildJvm implements AutoCloseable {
-  private static final String MAIN_CLASS_FILE = "dev/taskstream/cli/Main.class";
-
   private final Process process;
 
   private ChildJvm(final Process process) {
@@ -42,7 +38,7 @@ final class ChildJvm implements AutoCloseable {
   static ChildJvm startService(
       final String mainClass, final List<String> jvmArgs, final List<String> args, final Path log)
       throws IOException {
-    final Path jar = serviceJar();
+    final Path jar = BuildLayout.serviceJar();
     if (jar == null) {
       return start(mainClass, jvmArgs, args, log);
     }
@@ -99,22 +95,8 @@ final class ChildJvm implements AutoCloseable {
    * libraries beside its native ones.
    */
   private static String classPath() {
-    final Path jar = serviceJar();
+    final Path jar = BuildLayout.serviceJar();
     return jar == null ? System.getProperty("java.class.path") : jar.toString();
-  }
-
-  /** The jar holding the command line's main class (the service jar), or null when not a jar. */
-  private static Path serviceJar() {
-    final URL main = ChildJvm.class.getClassLoader().getResource(MAIN_CLASS_FILE);
-    if (main == null || !"jar".equals(main.getProtocol())) {
-      return null;
-    }
-    final String file = main.getFile();
-    try {
-      return Path.of(new URI(file.substring(0, file.indexOf("!/"))));
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the taskstream jar from " + main, e);
-    }
   }
 
   /** SIGKILL: no shutdown hook, no commit, no flush — a crash. */
