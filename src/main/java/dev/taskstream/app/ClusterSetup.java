@@ -232,6 +232,9 @@ final class ClusterSetup {
   /** The commit interval under exactly-once (Kafka Streams' own default there is 100 ms). */
   static final int EOS_COMMIT_INTERVAL_MS = 1_000;
 
+  /** The stream producers' linger (Kafka Streams' own default is 100 ms). */
+  static final int PRODUCER_LINGER_MS = 50;
+
   static Properties adminProperties(final AppConfig config) {
     final Properties p = new Properties();
     p.putAll(config.kafka().properties());
@@ -260,6 +263,11 @@ final class ClusterSetup {
     // A topic not written for metadata.max.idle.ms (5 min) is dropped from the producer's metadata
     // and its next record waits on the stream thread for it again: rare tasks would, each time.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG), 86_400_000);
+    // With one topic per task nearly every record opens a batch of its own partition; a shorter
+    // linger than Streams' 100 ms sends them sooner and leaves fewer for the sender to scan:
+    // cached events/s over the backlog rate 1.26 times higher (median of 6 alternating runs
+    // against 5, docs/streaming.md), and latency no longer waits on it.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     if (config.kafka().stateDir() != null) {
       p.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());
     }

@@ -14,10 +14,11 @@ final class EmbedderOptions {
   @Option(
       names = "--model",
       paramLabel = "M",
+      completionCandidates = BuiltinModels.class,
       description =
-          "built-in (all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v15,"
-              + " bge-small-en-v15-q) or a directory with model.onnx + tokenizer.json."
-              + " Default: ${DEFAULT-VALUE}")
+          "A built-in (${COMPLETION-CANDIDATES}), a directory with model.onnx +"
+              + " tokenizer.json, or a tuned model directory (model.json + overlay.bin, from"
+              + " train-encoder). Default: ${DEFAULT-VALUE}")
   String model = DEFAULTS.model();
 
   @Option(
@@ -76,5 +77,17 @@ final class EmbedderOptions {
         ExecutionProvider.parse(provider),
         cacheSize,
         Scoring.parse(scoring));
+  }
+
+  /**
+   * The built-in model names, for {@code --model}'s help: the enum's, so the list cannot go stale.
+   */
+  static final class BuiltinModels implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(dev.taskstream.embedding.BuiltinModel.values())
+          .map(dev.taskstream.embedding.BuiltinModel::modelName)
+          .iterator();
+    }
   }
 }

@@ -29,6 +29,20 @@ class ClusterSetupTest {
   }
 
   @Test
+  void shouldLingerLessThanKafkaStreamsUnlessTheUserSaysOtherwise() {
+    // Given the defaults, When the streams properties are made
+    final Properties p = ClusterSetup.streamsProperties(config(Map.of()), null);
+    // Then the stream producers linger 50 ms (Kafka Streams' own: 100 ms)
+    assertThat(p.get("producer.linger.ms")).isEqualTo(ClusterSetup.PRODUCER_LINGER_MS);
+    assertThat(ClusterSetup.PRODUCER_LINGER_MS).isLessThan(100);
+    // and a user's own linger wins
+    assertThat(
+            ClusterSetup.streamsProperties(config(Map.of("producer.linger.ms", "5")), null)
+                .get("producer.linger.ms"))
+        .isEqualTo("5");
+  }
+
+  @Test
   void shouldGiveRegistryCallsOnStreamThreadsAQuarterOfTheTransactionTimeout() {
     // Given exactly-once with Kafka Streams' 10 s transactions, Then 2.5 s; with 40 s, the
     // configured budget (60 s) is cut to 10 s

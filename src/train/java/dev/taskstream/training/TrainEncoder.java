@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code train-encoder}: fine-tunes the encoder's top layers on labelled instructions (PIE's
  * contrastive objective) and writes a model directory the service loads like any other: {@code
  * model.json} naming the base model and {@code overlay.bin} with the tuned weights. Run from the
- * repository root with {@code mvn -q exec:java@train-encoder -Dexec.args="--data … --out DIR"}.
+ * repository root with {@code mvn -q -DskipTests test-compile exec:exec@train-encoder
+ * -Dtrain.args="--data … --out DIR"} (docs/training.md).
  */
 @Command(
     name = "train-encoder",
