@@ -264,9 +264,8 @@ final class ClusterSetup {
     // and its next record waits on the stream thread for it again: rare tasks would, each time.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG), 86_400_000);
     // With one topic per task nearly every record opens a batch of its own partition; a shorter
-    // linger than Streams' 100 ms sends them sooner and leaves fewer for the sender to scan:
-    // cached events/s over the backlog rate 1.26 times higher (median of 6 alternating runs
-    // against 5, docs/streaming.md), and latency no longer waits on it.
+    // linger than Streams' 100 ms sends them sooner and leaves fewer for the sender to scan
+    // (measured in docs/streaming.md).
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     if (config.kafka().stateDir() != null) {
       p.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().stateDir().toString());

@@ -1,10 +1,13 @@
 package dev.taskstream.cli;
 
+import dev.taskstream.embedding.BuiltinModel;
 import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.ExecutionProvider;
 import dev.taskstream.embedding.Pooling;
 import dev.taskstream.embedding.PromptTemplate;
 import dev.taskstream.embedding.Scoring;
+import java.util.Arrays;
+import java.util.Iterator;
 import picocli.CommandLine.Option;
 
 /** The embedder settings every command shares; turns into one validated {@link EmbedderConfig}. */
@@ -84,10 +87,8 @@ final class EmbedderOptions {
    */
   static final class BuiltinModels implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
-      return java.util.Arrays.stream(dev.taskstream.embedding.BuiltinModel.values())
-          .map(dev.taskstream.embedding.BuiltinModel::modelName)
-          .iterator();
+    public Iterator<String> iterator() {
+      return Arrays.stream(BuiltinModel.values()).map(BuiltinModel::modelName).iterator();
     }
   }
 }
