@@ -57,10 +57,37 @@ final class BenchStreamCommand implements Callable<Integer> {
   @Option(
       names = "--cached",
       description =
-          "Also time a second pass over the same events (three times over) with every text"
+          "Also time a second pass over the same events (--replays times over) with every text"
               + " already embedded (the encoder out of the way): what everything around the"
               + " encoder allows.")
   boolean cached;
+
+  @Option(
+      names = "--replays",
+      description =
+          "With --cached: how many times over the cached pass sends the events. Default:"
+              + " ${DEFAULT-VALUE}")
+  int replays = StreamBenchmark.CACHED_REPLAYS;
+
+  @Option(
+      names = "--reader",
+      paramLabel = "OUTPUT",
+      description =
+          "Which output counts an event as done: routed (every routed topic, one consumer over"
+              + " all task partitions of the broker this machine shares) or tagged (the all-tagged"
+              + " copy, committed in the same transaction). Default: ${DEFAULT-VALUE}")
+  String reader = "routed";
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--broker-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the in-process broker keeps its data (e.g. /dev/shm: its disk out of the"
+              + " figures, as a broker on its own machine would be). Default: the temporary"
+              + " directory")
+  java.nio.file.Path brokerDir;
 
   @Option(
       names = {"-P", "--kafka-property"},
@@ -72,6 +99,13 @@ final class BenchStreamCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    final StreamBenchmark.Reader doneOn;
+    try {
+      doneOn = StreamBenchmark.Reader.valueOf(reader.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--reader must be routed or tagged, not '" + reader + "'");
+    }
     final String source = StreamTexts.source(textsFile);
     // Distinct texts first: a repeated one would be a cache hit in the backlog pass of --cached.
     final List<String> all = List.copyOf(new LinkedHashSet<>(EvalData.loadTexts(source)));
@@ -83,6 +117,9 @@ final class BenchStreamCommand implements Callable<Integer> {
         new StreamBenchmark(texts, embedder.toConfig(), batch, core)
             .withKafkaProperties(kafkaProperties)
             .withCached(cached)
+            .withReplays(replays)
+            .withBrokerDir(brokerDir)
+            .withReader(doneOn)
             .withRoutes(routes)
             .run();
     if (json) {
@@ -94,7 +131,7 @@ final class BenchStreamCommand implements Callable<Integer> {
         "%d events from %s, model %s, batch %d, %s%n"
             + "bare embedder      %8.1f texts/s before, %.1f after%n"
             + "stream end to end  %8.1f events/s (backlog)  ratio stream/bare %s%n"
-            + "latency at %.0f/s   p50 %.0f ms  p99 %.0f ms (produce → routed topic)%n"
+            + "latency at %.0f/s   p50 %.0f ms  p99 %.0f ms (produce → %s topic)%n"
             + "batches at %.0f/s   median %.0f of batch.max-records %d (%.0f %%), p10 %.0f, p90 %.0f,"
             + " %d batches%n"
             + "heap               peak %.0f MB of max %.0f MB%n",
@@ -116,6 +153,7 @@ final class BenchStreamCommand implements Callable<Integer> {
         r.pacedRate(),
         r.p50Ms(),
         r.p99Ms(),
+        reader,
         r.pacedRate(),
         r.pacedBatches().median(),
         r.maxRecords(),
@@ -126,14 +164,31 @@ final class BenchStreamCommand implements Callable<Integer> {
         r.heapPeakMb(),
         r.heapMaxMb());
     stages("stages, backlog run", r.streamRate(), r.stagesUs(), r.namedShare());
+    cpu("CPU, backlog run", r.cpuUs());
     if (cached) {
       System.out.printf(
           Locale.ROOT,
           "encoder out of the way (every text cached) %8.1f events/s%n",
           r.cachedRate());
       stages("stages, cached run", r.cachedRate(), r.cachedStagesUs(), r.cachedNamedShare());
+      cpu("CPU, cached run", r.cachedCpuUs());
     }
     return 0;
+  }
+
+  /**
+   * CPU microseconds per event of each thread group, and the rate the stream threads' own CPU time
+   * would allow if nothing else shared their core.
+   */
+  private static void cpu(final String title, final Map<String, Double> us) {
+    System.out.printf(
+        Locale.ROOT, "%s (µs of thread CPU time per event; JIT not counted):%n", title);
+    us.forEach((group, v) -> System.out.printf(Locale.ROOT, "  %-26s %9.1f%n", group, v));
+    final double stream = us.getOrDefault(dev.taskstream.tools.bench.ThreadCpu.STREAM, 0.0);
+    System.out.printf(
+        Locale.ROOT,
+        "  the stream threads' CPU alone allows %.0f events/s per stream thread%n",
+        stream <= 0 ? 0 : 1e6 / stream);
   }
 
   /** Median microseconds per instruction in each stage, their sum and the rest of the wall. */

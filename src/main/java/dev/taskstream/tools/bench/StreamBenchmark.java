@@ -56,9 +56,9 @@ public final class StreamBenchmark {
    * @param heapMaxMb the JVM's heap bound
    * @param heapPeakMb the most heap seen in use
    * @param stagesUs the backlog run's median microseconds per instruction in each stage
-   * @param cachedRate events/s of a second backlog pass over the same events, three times over,
-   *     with every text in the embedding cache (the encoder out of the way), or 0 without {@code
-   *     --cached}
+   * @param cachedRate events/s of a second backlog pass over the same events, replayed ({@code
+   *     --replays}), with every text in the embedding cache (the encoder out of the way), or 0
+   *     without {@code --cached}
    * @param cachedStagesUs that pass's stages, or null
    * @param namedShare share of the backlog run's instructions the extractor ran for (the rest had a
    *     cached name, or the taxonomy reads no names)
@@ -66,6 +66,9 @@ public final class StreamBenchmark {
    * @param distinctTexts distinct texts among the events
    * @param pacedBatches micro-batch sizes in the latency phase (events at half the backlog rate)
    * @param maxRecords the service's {@code batch.max-records}
+   * @param cpuUs the backlog pass's CPU microseconds per event by thread group (stream threads,
+   *     stream producers, the rest of the JVM: broker and the benchmark's clients)
+   * @param cachedCpuUs the same for the cached pass, or null
    */
   public record Result(
       double bareBefore,
@@ -84,7 +87,9 @@ public final class StreamBenchmark {
       double cachedNamedShare,
       int distinctTexts,
       StageTimes.BatchSizes pacedBatches,
-      int maxRecords) {
+      int maxRecords,
+      Map<String, Double> cpuUs,
+      Map<String, Double> cachedCpuUs) {
 
     /**
      * @param stages a run's stages
@@ -101,8 +106,8 @@ public final class StreamBenchmark {
 
   private static final String APP = "bench";
 
-  /** Replays of the events in the cached pass (see {@link #run()}). */
-  private static final int CACHED_REPLAYS = 3;
+  /** Replays of the events in the cached pass by default (see {@link #run()}). */
+  public static final int CACHED_REPLAYS = 3;
 
   private final List<String> texts;
   private final EmbedderConfig embedder;
@@ -110,6 +115,9 @@ public final class StreamBenchmark {
   private Map<String, String> kafkaProperties = Map.of();
   private final boolean core;
   private boolean cached;
+  private int replays = CACHED_REPLAYS;
+  private Path brokerDir;
+  private Reader reader = Reader.ROUTED;
   private Path routes;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final AtomicLong heapPeak = new AtomicLong();
@@ -150,6 +158,53 @@ public final class StreamBenchmark {
     return this;
   }
 
+  /** Which output the benchmark reads to count an event as done. */
+  public enum Reader {
+    /**
+     * Every routed topic (per-task, novel, unrouted) with one consumer: on the broker that shares
+     * this machine, each append to any task partition re-checks that consumer's parked fetch over
+     * all of them, as one subscriber of every task topic would cost a broker.
+     */
+    ROUTED,
+    /**
+     * The all-tagged topic: each event's copy there commits in the same transaction as its routed
+     * copy under exactly-once, so it is readable when the routed one is.
+     */
+    TAGGED
+  }
+
+  /**
+   * @param output which output counts an event as done
+   * @return this benchmark
+   */
+  public StreamBenchmark withReader(final Reader output) {
+    reader = output;
+    return this;
+  }
+
+  /**
+   * @param parent where the in-process broker keeps its data (a tmpfs takes the broker's disk out
+   *     of the figures), or null for the temporary directory
+   * @return this benchmark
+   */
+  public StreamBenchmark withBrokerDir(final Path parent) {
+    brokerDir = parent;
+    return this;
+  }
+
+  /**
+   * @param times how many times over the cached pass sends the events (a longer pass leaves less of
+   *     its time to ramp-up: the first appends to each of hundreds of task partitions, JIT)
+   * @return this benchmark
+   */
+  public StreamBenchmark withReplays(final int times) {
+    if (times < 1) {
+      throw new IllegalArgumentException("--replays must be at least 1, not " + times);
+    }
+    replays = times;
+    return this;
+  }
+
   /**
    * @param file a routes file for the service under test, or null for per-task topics
    * @return this benchmark
@@ -177,7 +232,7 @@ public final class StreamBenchmark {
     final double before = bare();
     final Path state = Files.createTempDirectory("taskstream-bench");
     final Thread sampler = heapSampler();
-    try (EmbeddedBroker broker = new EmbeddedBroker();
+    try (EmbeddedBroker broker = new EmbeddedBroker(brokerDir);
         ApicurioRegistry apicurio = ApicurioRegistry.startAny(ApicurioRegistry.buildDirectory())) {
       final AppConfig full =
           AppConfig.forCluster(broker.bootstrapServers(), apicurio.ccompatUrl(), state);
@@ -196,19 +251,19 @@ public final class StreamBenchmark {
       final StageTimes.BatchSizes pacedBatches;
       try (StreamService service = StreamService.start(config);
           KafkaConsumer<byte[], byte[]> routed =
-              routedConsumer(broker.bootstrapServers(), config)) {
+              routedConsumer(broker.bootstrapServers(), config, reader)) {
         // Warm-up: JIT, ORT arenas and the consumer group, outside the timings. Texts of their
         // own, so that the timed pass finds none of its texts in the cache.
         pass(broker, routed, config, warmUp(registry, config.topics().input()), 0);
         usual = backlog(service, broker, routed, config, events);
         if (cached) {
-          // The events CACHED_REPLAYS times over, every one a cache hit: at thousands of events/s
-          // one replay of a couple of thousand lasts under a second, mostly ramp-up.
-          final List<byte[]> replays = new ArrayList<>(events.size() * CACHED_REPLAYS);
-          for (int i = 0; i < CACHED_REPLAYS; i++) {
-            replays.addAll(events);
+          // The events `replays` times over, every one a cache hit: at thousands of events/s one
+          // replay of a couple of thousand lasts under a second, mostly ramp-up.
+          final List<byte[]> again = new ArrayList<>(events.size() * replays);
+          for (int i = 0; i < replays; i++) {
+            again.addAll(events);
           }
-          warm = backlog(service, broker, routed, config, replays);
+          warm = backlog(service, broker, routed, config, again);
         }
         final double rate = usual.rate();
         service.stages().reset();
@@ -237,12 +292,15 @@ public final class StreamBenchmark {
           warm == null ? 0 : warm.namedShare(),
           distinct,
           pacedBatches,
-          batch);
+          batch,
+          usual.cpuUs(),
+          warm == null ? null : warm.cpuUs());
     }
   }
 
   /** One timed backlog pass: its rate and the stage times it alone produced. */
-  private record Backlog(double rate, Map<String, Double> stagesUs, double namedShare) {}
+  private record Backlog(
+      double rate, Map<String, Double> stagesUs, double namedShare, Map<String, Double> cpuUs) {}
 
   private Backlog backlog(
       final StreamService service,
@@ -252,11 +310,22 @@ public final class StreamBenchmark {
       final List<byte[]> events)
       throws InterruptedException {
     service.stages().reset();
+    final ThreadCpu cpu = new ThreadCpu();
+    cpu.reset();
     final long t0 = System.nanoTime();
+    final long startedAt = System.currentTimeMillis();
     pass(broker, routed, config, events, 0);
     final double rate = events.size() / ((System.nanoTime() - t0) / 1e9);
+    // When each pass ran, so that a profile of the run can be cut to one of them.
+    System.err.printf(
+        Locale.ROOT,
+        "pass: %d events, %.1f events/s, from %s to %s%n",
+        events.size(),
+        rate,
+        java.time.Instant.ofEpochMilli(startedAt),
+        java.time.Instant.now());
     final Map<Stage, StageTimes.Summary> stages = service.stages().snapshot();
-    return new Backlog(rate, micros(stages), namedShare(stages));
+    return new Backlog(rate, micros(stages), namedShare(stages), cpu.perEventUs(events.size()));
   }
 
   private static double namedShare(final Map<Stage, StageTimes.Summary> stages) {
@@ -370,7 +439,7 @@ public final class StreamBenchmark {
   }
 
   private static KafkaConsumer<byte[], byte[]> routedConsumer(
-      final String bootstrap, final AppConfig config) {
+      final String bootstrap, final AppConfig config, final Reader reader) {
     final Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-routed");
@@ -378,9 +447,13 @@ public final class StreamBenchmark {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     final KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    final AppConfig.Topics t = config.topics();
+    if (reader == Reader.TAGGED) {
+      c.subscribe(List.of(t.tagged()));
+      return c;
+    }
     // Every routed topic: per-task (the default routes' carry the topic prefix, a routes file's
     // do not), novel and unrouted (not the all-tagged copy).
-    final AppConfig.Topics t = config.topics();
     c.subscribe(
         Pattern.compile(
             "("

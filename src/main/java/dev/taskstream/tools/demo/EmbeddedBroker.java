@@ -36,12 +36,27 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final String bootstrap;
 
   /**
-   * Formats and starts the broker; returns once it accepts clients.
+   * Formats and starts the broker in the JVM's temporary directory; returns once it accepts
+   * clients.
    *
    * @throws Exception when it cannot start
    */
   public EmbeddedBroker() throws Exception {
-    dir = Files.createTempDirectory("taskstream-kafka");
+    this(null);
+  }
+
+  /**
+   * Formats and starts the broker; returns once it accepts clients.
+   *
+   * @param parent where its temporary data directory goes (a tmpfs such as {@code /dev/shm} takes
+   *     the broker's disk out of a benchmark), or null for the JVM's temporary directory
+   * @throws Exception when it cannot start
+   */
+  public EmbeddedBroker(final Path parent) throws Exception {
+    dir =
+        parent == null
+            ? Files.createTempDirectory("taskstream-kafka")
+            : Files.createTempDirectory(parent, "taskstream-kafka");
     final int brokerPort = freePort();
     final int controllerPort = freePort();
     bootstrap = "127.0.0.1:" + brokerPort;
