@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "In-process broker + Apicurio + the service: end-to-end events/s (backlog) and"
-            + " produce-to-routed p50/p99 latency (at half that rate), beside the bare embedder's"
+            + " produce-to-output p50/p99 latency (at half that rate), beside the bare embedder's"
             + " texts/s on the same texts, model and batch size, measured before and after; prints"
             + " the ratio.")
 final class BenchStreamCommand implements Callable<Integer> {

@@ -214,6 +214,15 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   double holdout = 0.2;
 
   @Option(
+      names = "--head-epochs",
+      description =
+          "With --train-head: passes over the labels (default: 4, or more so that a small file"
+              + " still gets "
+              + MIN_STEPS
+              + " optimiser steps)")
+  Integer headEpochs;
+
+  @Option(
       names = "--calibrate-known",
       paramLabel = "FILE",
       description =
@@ -240,6 +249,10 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (headEpochs != null && (!trainHead || headEpochs < 1)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--head-epochs needs --train-head and at least 1, not " + headEpochs);
+    }
     if (trainHead && headOption.head != null) {
       throw new IllegalArgumentException("give --head FILE or --train-head, not both");
     }
@@ -444,7 +457,8 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   private HeadTrainer.Settings settings(final int instructions) {
     final HeadTrainer.Settings d = HeadTrainer.Settings.defaults();
     final int batches = Math.max(1, (instructions + d.batchSize() - 1) / d.batchSize());
-    final int epochs = Math.max(d.epochs(), (MIN_STEPS + batches - 1) / batches);
+    final int epochs =
+        headEpochs != null ? headEpochs : Math.max(d.epochs(), (MIN_STEPS + batches - 1) / batches);
     return new HeadTrainer.Settings(
         epochs, d.batchSize(), d.learningRate(), d.temperature(), d.seed());
   }

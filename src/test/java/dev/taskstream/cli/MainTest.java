@@ -86,6 +86,37 @@ class MainTest {
   }
 
   @Test
+  void shouldRefuseHeadEpochsWithoutATrainedHeadOrBelowOneAsAUsageError() {
+    // Given head epochs asked for without --train-head, and zero epochs with it
+    // When run (both refused before any file is read or model loaded)
+    // Then exit 2 with one line naming the option, each time
+    assertThat(Main.run("build-taxonomy", "--in", "x.jsonl", "--out", "y", "--head-epochs", "8"))
+        .isEqualTo(2);
+    assertThat(stderr().strip()).contains("--head-epochs").doesNotContain("\n");
+    assertThat(
+            Main.run(
+                "build-taxonomy",
+                "--in",
+                "x.jsonl",
+                "--out",
+                "y",
+                "--train-head",
+                "--head-epochs",
+                "0"))
+        .isEqualTo(2);
+    assertThat(stderr().strip()).contains("at least 1, not 0");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownBenchReaderAsAUsageError() {
+    // Given a reader that is neither routed nor tagged
+    // When bench-stream is asked for it
+    // Then exit 2 and one line naming both choices, before any broker starts
+    assertThat(Main.run("bench-stream", "--reader", "sideways")).isEqualTo(2);
+    assertThat(stderr().strip()).contains("routed or tagged").doesNotContain("\n");
+  }
+
+  @Test
   void shouldRejectABadOptionValueWithOneLine() {
     assertThat(Main.run("evaluate", "--batch-size", "0")).isEqualTo(1);
     assertThat(stderr().strip()).isEqualTo("taskstream: batch size must be in [1, 4096]: 0");

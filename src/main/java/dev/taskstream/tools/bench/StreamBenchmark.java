@@ -39,9 +39,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * End to end on an in-process broker and a real registry: events/s from the first produce to the
- * last routed output with a backlog (the service at full speed), then produce-to-routed latency at
- * half that rate, beside the bare embedder on the same texts, model and batch size — measured
- * before and after the stream so drift of this machine shows.
+ * last output read (routed by default, or tagged) with a backlog (the service at full speed), then
+ * produce-to-output latency at half that rate, beside the bare embedder on the same texts, model
+ * and batch size — measured before and after the stream so drift of this machine shows.
  */
 public final class StreamBenchmark {
   /**
@@ -50,7 +50,7 @@ public final class StreamBenchmark {
    * @param streamRate end-to-end events/s with a backlog
    * @param ratio stream / mean of the bare runs, or null where the backlog pass met repeated texts
    *     in the cache ({@code --cached} with repeats): then it measured no encoder-on rate
-   * @param p50Ms produce-to-routed latency median at half rate
+   * @param p50Ms produce-to-output latency median at half rate
    * @param p99Ms its 99th percentile
    * @param pacedRate the rate of the latency phase
    * @param heapMaxMb the JVM's heap bound
@@ -69,6 +69,9 @@ public final class StreamBenchmark {
    * @param cpuUs the backlog pass's CPU microseconds per event by thread group (stream threads,
    *     stream producers, the rest of the JVM: broker and the benchmark's clients)
    * @param cachedCpuUs the same for the cached pass, or null
+   * @param method how it was measured: the output read ({@code reader}), the cached pass's replays
+   *     ({@code replays}) and where the broker kept its data ({@code brokerDir}, "temp" for the
+   *     temporary directory)
    */
   public record Result(
       double bareBefore,
@@ -89,7 +92,8 @@ public final class StreamBenchmark {
       StageTimes.BatchSizes pacedBatches,
       int maxRecords,
       Map<String, Double> cpuUs,
-      Map<String, Double> cachedCpuUs) {
+      Map<String, Double> cachedCpuUs,
+      Map<String, String> method) {
 
     /**
      * @param stages a run's stages
@@ -250,12 +254,12 @@ public final class StreamBenchmark {
       final double[] latencies;
       final StageTimes.BatchSizes pacedBatches;
       try (StreamService service = StreamService.start(config);
-          KafkaConsumer<byte[], byte[]> routed =
-              routedConsumer(broker.bootstrapServers(), config, reader)) {
+          KafkaConsumer<byte[], byte[]> done =
+              doneConsumer(broker.bootstrapServers(), config, reader)) {
         // Warm-up: JIT, ORT arenas and the consumer group, outside the timings. Texts of their
         // own, so that the timed pass finds none of its texts in the cache.
-        pass(broker, routed, config, warmUp(registry, config.topics().input()), 0);
-        usual = backlog(service, broker, routed, config, events);
+        pass(broker, done, config, warmUp(registry, config.topics().input()), 0);
+        usual = backlog(service, broker, done, config, events);
         if (cached) {
           // The events `replays` times over, every one a cache hit: at thousands of events/s one
           // replay of a couple of thousand lasts under a second, mostly ramp-up.
@@ -263,11 +267,11 @@ public final class StreamBenchmark {
           for (int i = 0; i < replays; i++) {
             again.addAll(events);
           }
-          warm = backlog(service, broker, routed, config, again);
+          warm = backlog(service, broker, done, config, again);
         }
         final double rate = usual.rate();
         service.stages().reset();
-        latencies = pass(broker, routed, config, events.subList(0, events.size() / 2), rate / 2);
+        latencies = pass(broker, done, config, events.subList(0, events.size() / 2), rate / 2);
         pacedBatches = service.stages().batchSizes();
         System.err.println("stream: " + service.engine().stats());
       }
@@ -294,7 +298,14 @@ public final class StreamBenchmark {
           pacedBatches,
           batch,
           usual.cpuUs(),
-          warm == null ? null : warm.cpuUs());
+          warm == null ? null : warm.cpuUs(),
+          Map.of(
+              "reader",
+              reader.name().toLowerCase(Locale.ROOT),
+              "replays",
+              String.valueOf(replays),
+              "brokerDir",
+              brokerDir == null ? "temp" : brokerDir.toString()));
     }
   }
 
@@ -305,7 +316,7 @@ public final class StreamBenchmark {
   private Backlog backlog(
       final StreamService service,
       final EmbeddedBroker broker,
-      final KafkaConsumer<byte[], byte[]> routed,
+      final KafkaConsumer<byte[], byte[]> done,
       final AppConfig config,
       final List<byte[]> events)
       throws InterruptedException {
@@ -314,7 +325,7 @@ public final class StreamBenchmark {
     cpu.reset();
     final long t0 = System.nanoTime();
     final long startedAt = System.currentTimeMillis();
-    pass(broker, routed, config, events, 0);
+    pass(broker, done, config, events, 0);
     final double rate = events.size() / ((System.nanoTime() - t0) / 1e9);
     // When each pass ran, so that a profile of the run can be cut to one of them.
     System.err.printf(
@@ -385,13 +396,13 @@ public final class StreamBenchmark {
 
   /**
    * Produces the events (all at once when {@code rate} is 0, else paced) and waits until as many
-   * routed outputs arrived.
+   * outputs arrived on the topics the reader reads.
    *
    * @return produce-to-output milliseconds per event
    */
   private double[] pass(
       final EmbeddedBroker broker,
-      final KafkaConsumer<byte[], byte[]> routed,
+      final KafkaConsumer<byte[], byte[]> done,
       final AppConfig config,
       final List<byte[]> events,
       final double rate)
@@ -424,9 +435,9 @@ public final class StreamBenchmark {
     int seen = 0;
     final long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     while (seen < events.size() && System.nanoTime() < deadline) {
-      for (final ConsumerRecord<byte[], byte[]> r : routed.poll(Duration.ofMillis(100))) {
+      for (final ConsumerRecord<byte[], byte[]> r : done.poll(Duration.ofMillis(100))) {
         if (seen < latencies.length) {
-          // Output records keep the input's timestamp: now minus it is produce → routed.
+          // Output records keep the input's timestamp: now minus it is produce → output.
           latencies[seen++] = System.currentTimeMillis() - r.timestamp();
         }
       }
@@ -438,7 +449,7 @@ public final class StreamBenchmark {
     return latencies;
   }
 
-  private static KafkaConsumer<byte[], byte[]> routedConsumer(
+  private static KafkaConsumer<byte[], byte[]> doneConsumer(
       final String bootstrap, final AppConfig config, final Reader reader) {
     final Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
