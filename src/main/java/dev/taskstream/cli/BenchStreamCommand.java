@@ -106,6 +106,10 @@ final class BenchStreamCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--reader must be routed or tagged, not '" + reader + "'");
     }
+    if (brokerDir != null && !java.nio.file.Files.isDirectory(brokerDir)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--broker-dir " + brokerDir + " is no directory");
+    }
     final String source = StreamTexts.source(textsFile);
     // Distinct texts first: a repeated one would be a cache hit in the backlog pass of --cached.
     final List<String> all = List.copyOf(new LinkedHashSet<>(EvalData.loadTexts(source)));

@@ -117,6 +117,16 @@ class MainTest {
   }
 
   @Test
+  void shouldRefuseABrokerDirectoryThatIsNotThereAsAUsageError(@TempDir final Path dir) {
+    // Given a broker directory that does not exist
+    final Path missing = dir.resolve("not-here");
+    // When bench-stream is asked to keep the broker's data there
+    // Then exit 2 and one line naming it, before any broker starts
+    assertThat(Main.run("bench-stream", "--broker-dir", missing.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).contains("not-here").doesNotContain("\n");
+  }
+
+  @Test
   void shouldRejectABadOptionValueWithOneLine() {
     assertThat(Main.run("evaluate", "--batch-size", "0")).isEqualTo(1);
     assertThat(stderr().strip()).isEqualTo("taskstream: batch size must be in [1, 4096]: 0");
