@@ -2,7 +2,10 @@ package dev.taskstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskstream.tools.bench.StreamBenchmark;
+import dev.taskstream.tools.bench.ThreadCpu;
 import dev.taskstream.tools.evaluation.EvalData;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,7 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code bench-stream}: the whole service's throughput and latency beside the bare embedder. */
 @Command(
@@ -52,7 +58,7 @@ final class BenchStreamCommand implements Callable<Integer> {
       names = "--routes",
       paramLabel = "FILE",
       description = "Routes file for the service (default: one topic per task).")
-  java.nio.file.Path routes;
+  Path routes;
 
   @Option(
       names = "--cached",
@@ -78,7 +84,7 @@ final class BenchStreamCommand implements Callable<Integer> {
               + " copy, committed in the same transaction). Default: ${DEFAULT-VALUE}")
   String reader = "routed";
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--broker-dir",
@@ -87,7 +93,7 @@ final class BenchStreamCommand implements Callable<Integer> {
           "Where the in-process broker keeps its data (e.g. /dev/shm: its disk out of the"
               + " figures, as a broker on its own machine would be). Default: the temporary"
               + " directory")
-  java.nio.file.Path brokerDir;
+  Path brokerDir;
 
   @Option(
       names = {"-P", "--kafka-property"},
@@ -103,11 +109,11 @@ final class BenchStreamCommand implements Callable<Integer> {
     try {
       doneOn = StreamBenchmark.Reader.valueOf(reader.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new ParameterException(
           spec.commandLine(), "--reader must be routed or tagged, not '" + reader + "'");
     }
-    if (brokerDir != null && !java.nio.file.Files.isDirectory(brokerDir)) {
-      throw new picocli.CommandLine.ParameterException(
+    if (brokerDir != null && !Files.isDirectory(brokerDir)) {
+      throw new ParameterException(
           spec.commandLine(), "--broker-dir " + brokerDir + " is no directory");
     }
     final String source = StreamTexts.source(textsFile);
@@ -188,7 +194,7 @@ final class BenchStreamCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT, "%s (µs of thread CPU time per event; JIT not counted):%n", title);
     us.forEach((group, v) -> System.out.printf(Locale.ROOT, "  %-26s %9.1f%n", group, v));
-    final double stream = us.getOrDefault(dev.taskstream.tools.bench.ThreadCpu.STREAM, 0.0);
+    final double stream = us.getOrDefault(ThreadCpu.STREAM, 0.0);
     System.out.printf(
         Locale.ROOT,
         "  the stream threads' CPU alone allows %.0f events/s per stream thread%n",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -250,7 +251,7 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (headEpochs != null && (!trainHead || headEpochs < 1)) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new ParameterException(
           spec.commandLine(), "--head-epochs needs --train-head and at least 1, not " + headEpochs);
     }
     if (trainHead && headOption.head != null) {
