@@ -76,6 +76,13 @@ final class BenchStreamCommand implements Callable<Integer> {
   int replays = StreamBenchmark.CACHED_REPLAYS;
 
   @Option(
+      names = "--warmups",
+      description =
+          "With --cached: untimed cached passes (as long as the timed one) before it, so that the"
+              + " JIT compiles while they run, not the timed pass. Default: ${DEFAULT-VALUE}")
+  int warmups;
+
+  @Option(
       names = "--reader",
       paramLabel = "OUTPUT",
       description =
@@ -112,6 +119,14 @@ final class BenchStreamCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--reader must be routed or tagged, not '" + reader + "'");
     }
+    if (warmups < 0 || replays < 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--replays must be at least 1 and --warmups at least 0, not "
+              + replays
+              + " and "
+              + warmups);
+    }
     if (brokerDir != null && !Files.isDirectory(brokerDir)) {
       throw new ParameterException(
           spec.commandLine(), "--broker-dir " + brokerDir + " is no directory");
@@ -128,6 +143,7 @@ final class BenchStreamCommand implements Callable<Integer> {
             .withKafkaProperties(kafkaProperties)
             .withCached(cached)
             .withReplays(replays)
+            .withWarmups(warmups)
             .withBrokerDir(brokerDir)
             .withReader(doneOn)
             .withRoutes(routes)

@@ -38,6 +38,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * batch.max-tokens}, and from a wall-clock punctuator when its oldest record is older than {@code
  * batch.max-wait-ms}.
  *
+ * <p>When its output is committed adapts to the input: a batch closed by its deadline (the input
+ * not backed up) asks for a commit at once, a full batch of recent records (at most {@link
+ * #CAUGHT_UP_LAG_MS} old) at most every {@link #CAUGHT_UP_COMMIT_MS}; a backlog is committed at
+ * Kafka Streams' {@code commit.interval.ms}, whose longer transactions write fewer markers and
+ * register fewer partitions per event (one topic per task makes both about one per record).
+ *
  * <p>A record's fault is told from the system's. A failing batch is split in halves down to single
  * texts; a text that fails alone is dead-lettered only if the tagger passes the probe (a known-good
  * text past every cache) and the text fails once more by itself. When the probe fails too (the
@@ -56,6 +62,12 @@ final class MicroBatchProcessor
   static final String TO_ROUTED = "route-sink";
   static final String TO_DEAD_LETTERS = DeserializeProcessor.TO_DEAD_LETTERS;
 
+  /** A record younger than this (its Kafka timestamp against the wall clock) is not a backlog. */
+  static final long CAUGHT_UP_LAG_MS = 1_000;
+
+  /** How often a stream that keeps up asks for a commit when its batches fill before deadline. */
+  static final long CAUGHT_UP_COMMIT_MS = 1_000;
+
   private final Tagger tagger;
   private final StreamSettings settings;
   private final Serde<InstructionEvent> stateSerde;
@@ -64,6 +76,10 @@ final class MicroBatchProcessor
   private int records;
   private int tokens;
   private long oldestAt = -1;
+
+  /** Wall-clock time of the last commit this processor asked for. */
+  private long commitAskedAt = Long.MIN_VALUE / 2;
+
   private final LongSupplier wallClock;
   private final StreamObserver observer;
   private final List<Tap> taps;
@@ -131,7 +147,22 @@ final class MicroBatchProcessor
     }
     if (records >= settings.batch().maxRecords() || tokens >= settings.batch().maxTokens()) {
       flush();
+      final long now = wallClock.getAsLong();
+      if (records == 0
+          && now - record.timestamp() < CAUGHT_UP_LAG_MS
+          && now - commitAskedAt >= CAUGHT_UP_COMMIT_MS) {
+        // A full batch of records that are seconds old at most: the stream keeps up with its
+        // input, so its output is committed within CAUGHT_UP_COMMIT_MS; only a backlog (older
+        // records) waits for the commit interval, whose longer transactions cost fewer markers and
+        // partition registrations per event.
+        askCommit(now);
+      }
     }
+  }
+
+  private void askCommit(final long now) {
+    context.commit();
+    commitAskedAt = now;
   }
 
   private void count(final InstructionEvent event, final int sign) {
@@ -157,7 +188,7 @@ final class MicroBatchProcessor
         // A batch closed by its deadline, not by filling up: the input is not backed up, so its
         // output is committed now rather than at the (longer) commit interval, which batches
         // transactions only under a backlog.
-        context.commit();
+        askCommit(wallClock.getAsLong());
       }
     }
   }

@@ -15,12 +15,18 @@ class ClusterSetupTest {
   }
 
   @Test
-  void shouldCommitEverySecondUnderExactlyOnceUnlessTheUserSaysOtherwise() {
+  void shouldCommitABacklogEveryThreeSecondsUnderExactlyOnceUnlessTheUserSaysOtherwise() {
     // Given the defaults (exactly_once_v2), When the streams properties are made
     final Properties p = ClusterSetup.streamsProperties(config(Map.of()), null);
-    // Then a backlog commits once a second and producers keep every topic's metadata
-    assertThat(p.get("commit.interval.ms")).isEqualTo(ClusterSetup.EOS_COMMIT_INTERVAL_MS);
+    // Then a backlog commits every 3 s and producers keep every topic's metadata
+    assertThat(p.get("commit.interval.ms")).isEqualTo(3_000L);
     assertThat(p.get("producer.metadata.max.idle.ms")).isEqualTo(86_400_000);
+    // and with shorter transactions a third of their timeout
+    assertThat(
+            ClusterSetup.streamsProperties(
+                    config(Map.of("producer.transaction.timeout.ms", "4500")), null)
+                .get("commit.interval.ms"))
+        .isEqualTo(1_500L);
     // and a user's own interval wins
     assertThat(
             ClusterSetup.streamsProperties(config(Map.of("commit.interval.ms", "250")), null)

@@ -117,6 +117,15 @@ class MainTest {
   }
 
   @Test
+  void shouldRefuseNegativeBenchWarmupsAsAUsageError() {
+    // Given a negative number of warm-up passes
+    // When bench-stream is asked for them
+    // Then exit 2 and one line, before any broker starts
+    assertThat(Main.run("bench-stream", "--cached", "--warmups", "-1")).isEqualTo(2);
+    assertThat(stderr().strip()).contains("--warmups at least 0").doesNotContain("\n");
+  }
+
+  @Test
   void shouldRefuseABrokerDirectoryThatIsNotThereAsAUsageError(@TempDir final Path dir) {
     // Given a broker directory that does not exist
     final Path missing = dir.resolve("not-here");
