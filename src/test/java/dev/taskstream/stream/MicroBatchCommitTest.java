@@ -43,16 +43,8 @@ class MicroBatchCommitTest {
     processor =
         new MicroBatchProcessor(
             tagger,
-            new StreamSettings(
-                "in",
-                "tagged",
-                "novel",
-                "dead",
-                0.5,
-                new BatchSettings(2, 100_000, Duration.ofMillis(200)),
-                "t",
-                "f",
-                false),
+            TestStreams.settings(
+                new BatchSettings(2, 100_000, Duration.ofMillis(200)), InputLimits.DEFAULTS),
             state,
             clock::get,
             StreamObserver.NONE,

@@ -20,17 +20,12 @@ final class TestStreams {
    * after 1 s.
    */
   static StreamSettings settings(final int maxRecords, final InputLimits limits) {
-    return new StreamSettings(
-        "in",
-        "tagged",
-        "novel",
-        "dead",
-        0.5,
-        new BatchSettings(maxRecords, 100_000, Duration.ofSeconds(1)),
-        "t",
-        "f",
-        false,
-        limits);
+    return settings(new BatchSettings(maxRecords, 100_000, Duration.ofSeconds(1)), limits);
+  }
+
+  /** The same topics and threshold with the given batches. */
+  static StreamSettings settings(final BatchSettings batch, final InputLimits limits) {
+    return new StreamSettings("in", "tagged", "novel", "dead", 0.5, batch, "t", "f", false, limits);
   }
 
   /**
