@@ -236,8 +236,8 @@ final class ClusterSetup {
 
   /**
    * The commit interval under exactly-once (Kafka Streams' own default there is 100 ms): what a
-   * backlog waits for. At most a third of {@code transaction.timeout.ms} (with Kafka Streams' 10 s,
-   * all of it), so that a transaction open for a whole interval, a flush and a registry retry
+   * backlog waits for. Capped at a third of {@code transaction.timeout.ms} (Kafka Streams' 10 s
+   * allows all 3 s), so that a transaction open for a whole interval, a flush and a registry retry
    * budget still ends in time.
    */
   static final int EOS_COMMIT_INTERVAL_MS = 3_000;

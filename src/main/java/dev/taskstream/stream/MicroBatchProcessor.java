@@ -151,7 +151,7 @@ final class MicroBatchProcessor
       if (records == 0
           && now - record.timestamp() < CAUGHT_UP_LAG_MS
           && now - commitAskedAt >= CAUGHT_UP_COMMIT_MS) {
-        // A full batch of records that are seconds old at most: the stream keeps up with its
+        // A full batch of records less than a second old: the stream keeps up with its
         // input, so its output is committed within CAUGHT_UP_COMMIT_MS; only a backlog (older
         // records) waits for the commit interval, whose longer transactions cost fewer markers and
         // partition registrations per event.
