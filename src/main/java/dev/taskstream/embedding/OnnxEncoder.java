@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
@@ -36,7 +35,7 @@ final class OnnxEncoder implements AutoCloseable {
   private final ExecutionProvider activeProvider;
 
   OnnxEncoder(final ModelArtifacts model, final ExecutionProvider provider, final int threads) {
-    this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+    this.env = OrtSessions.environment();
     final Session opened = OrtSessions.open(env, model, provider, threads);
     this.session = opened.session();
     this.activeProvider = opened.provider();

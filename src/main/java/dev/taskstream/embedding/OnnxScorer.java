@@ -12,7 +12,6 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import dev.taskstream.vectors.Affine;
@@ -69,8 +68,7 @@ public final class OnnxScorer implements AutoCloseable {
                 "head expects dimension " + h.in() + ", the embedder gives " + dimension);
           }
         });
-    final OrtEnvironment env =
-        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+    final OrtEnvironment env = OrtSessions.environment();
     final OrtSession session =
         OrtSessions.graph(env, graph(head, dimension), "the scoring graph", provider, threads);
     LOG.info("head and scoring in ONNX Runtime on {}", provider);

@@ -2,8 +2,10 @@ package dev.taskstream.embedding;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +13,64 @@ import org.slf4j.LoggerFactory;
 final class OrtSessions {
   private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
 
+  /**
+   * Stack for the thread that creates ONNX Runtime's environment. Creating it matches regular
+   * expressions against the process's command line (platform telemetry) with a backtracking matcher
+   * whose recursion grows with the line: a command line of a few thousand characters (a long
+   * instruction given as an argument, many {@code -D} options) overflows a thread's default 1 MiB
+   * stack and the JVM dies of SIGSEGV without a report. 512 MiB is reserved, not committed: it
+   * covers the longest command line Linux accepts.
+   */
+  static final long ENVIRONMENT_STACK_BYTES = 512L << 20;
+
+  private static OrtEnvironment environment;
+
   private OrtSessions() {}
+
+  /**
+   * @return ONNX Runtime's process-wide environment, created once, on a thread with a stack deep
+   *     enough for any command line (see {@link #ENVIRONMENT_STACK_BYTES})
+   */
+  static synchronized OrtEnvironment environment() {
+    if (environment == null) {
+      environment = createEnvironment();
+    }
+    return environment;
+  }
+
+  private static OrtEnvironment createEnvironment() {
+    final AtomicReference<OrtEnvironment> env = new AtomicReference<>();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final Thread creator =
+        new Thread(
+            null,
+            () -> {
+              try {
+                env.set(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR));
+              } catch (RuntimeException | Error e) {
+                failure.set(e);
+              }
+            },
+            "onnxruntime-environment",
+            ENVIRONMENT_STACK_BYTES);
+    try {
+      creator.start();
+      creator.join();
+    } catch (OutOfMemoryError e) {
+      // No thread of that size to be had: the caller's thread it is (short command lines fit).
+      return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while ONNX Runtime started", e);
+    }
+    if (failure.get() instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure.get() instanceof Error e) {
+      throw e;
+    }
+    return env.get();
+  }
 
   static OnnxEncoder.Session open(
       final OrtEnvironment env,
