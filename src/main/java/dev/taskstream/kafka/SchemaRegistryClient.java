@@ -87,6 +87,11 @@ public final class SchemaRegistryClient {
     this.settings = settings;
     this.http =
         HttpClient.newBuilder()
+            // HTTP/1.1, as Confluent's own client speaks. The JDK's default offers an h2c upgrade
+            // on plain http, a path where Quarkus/Vert.x servers have had bugs with POST bodies;
+            // once, in ScaleOutIT (two instances registering ~800 subjects at once), Apicurio
+            // answered a registration with its router's bare 404 page that its log never saw.
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(settings.timeout())
             .sslContext(settings.tls().context())
             .build();
