@@ -5,7 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,37 +40,29 @@ final class OrtSessions {
   }
 
   private static OrtEnvironment createEnvironment() {
-    final AtomicReference<OrtEnvironment> env = new AtomicReference<>();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-    final Thread creator =
-        new Thread(
-            null,
-            () -> {
-              try {
-                env.set(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR));
-              } catch (RuntimeException | Error e) {
-                failure.set(e);
-              }
-            },
-            "onnxruntime-environment",
-            ENVIRONMENT_STACK_BYTES);
+    final FutureTask<OrtEnvironment> creation =
+        new FutureTask<>(
+            () -> OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR));
     try {
-      creator.start();
-      creator.join();
+      new Thread(null, creation, "onnxruntime-environment", ENVIRONMENT_STACK_BYTES).start();
     } catch (OutOfMemoryError e) {
       // No thread of that size to be had: the caller's thread it is (short command lines fit).
-      return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      creation.run();
+    }
+    try {
+      return creation.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while ONNX Runtime started", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
     }
-    if (failure.get() instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failure.get() instanceof Error e) {
-      throw e;
-    }
-    return env.get();
   }
 
   static OnnxEncoder.Session open(

@@ -100,8 +100,8 @@ class ServiceInstallationIT {
     final Result version = taskstream("--version");
     final Result classify = taskstream("classify", "please fix the grammar in this paragraph");
     // (one too long for the encoder, 21,000 characters: the tokenizer's cut path, and a command
-    // line
-    // long enough that creating ONNX Runtime's environment on the main thread's stack would crash)
+    // line long enough that creating ONNX Runtime's environment on the main thread's stack would
+    // crash)
     final Result longOne =
         taskstream(
             "classify", "summarize this: " + "the quick brown fox jumps over it. ".repeat(600));
