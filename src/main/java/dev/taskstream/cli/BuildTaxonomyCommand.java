@@ -2,12 +2,10 @@ package dev.taskstream.cli;
 
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
-import dev.taskstream.taxonomy.HeadTrainer;
 import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.Novelty;
 import dev.taskstream.taxonomy.NoveltyCalibration;
 import dev.taskstream.taxonomy.NoveltyModel;
-import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.TaskMerge;
 import dev.taskstream.taxonomy.Taxonomy;
@@ -17,7 +15,10 @@ import dev.taskstream.taxonomy.TaxonomyFingerprint;
 import dev.taskstream.taxonomy.TaxonomyInput;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.TaggingSet;
+import dev.taskstream.tools.training.HeadTrainer;
 import dev.taskstream.tools.training.HeadValidation;
+import dev.taskstream.tools.training.PseudoLabeler;
+import dev.taskstream.tools.training.PseudoLabels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -263,7 +264,13 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     final List<String> tasks = new ArrayList<>(labelled.tasks());
     if (!pseudo.isEmpty()) {
       final PseudoLabeler.Labelled p =
-          PseudoLabels.load(extractor, pseudo, labelled, Integer.MAX_VALUE);
+          PseudoLabels.load(
+              extractor,
+              pseudo,
+              labelled.texts(),
+              labelled.tasks(),
+              Integer.MAX_VALUE,
+              n -> Progress.builder("labelling", n).build());
       texts.addAll(p.texts());
       tasks.addAll(p.tasks());
     }

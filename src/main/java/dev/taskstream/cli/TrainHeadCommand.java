@@ -1,18 +1,23 @@
 package dev.taskstream.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskstream.embedding.EmbeddingEngine;
-import dev.taskstream.taxonomy.HeadTrainer;
 import dev.taskstream.taxonomy.LinearHead;
-import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalReport;
+import dev.taskstream.tools.training.HeadTrainer;
 import dev.taskstream.tools.training.HeadValidation;
+import dev.taskstream.tools.training.PseudoLabeler;
+import dev.taskstream.tools.training.PseudoLabels;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +68,14 @@ final class TrainHeadCommand implements Callable<Integer> {
       description = "Drop pseudo tasks with fewer instructions. Default: ${DEFAULT-VALUE}")
   int minPseudo = 3;
 
+  @Option(
+      names = "--write-held-out",
+      paramLabel = "FILE",
+      description =
+          "Write the validation's held-out tasks' labelled instructions (JSONL), for"
+              + " train-encoder --exclude-tasks: an encoder tuned without them")
+  Path writeHeldOut;
+
   @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
   boolean json;
 
@@ -77,7 +90,14 @@ final class TrainHeadCommand implements Callable<Integer> {
     final List<String> texts = new ArrayList<>(labelled.texts());
     final List<String> tasks = new ArrayList<>(labelled.tasks());
     if (!pseudo.isEmpty()) {
-      final PseudoLabeler.Labelled p = PseudoLabels.load(extractor, pseudo, labelled, minPseudo);
+      final PseudoLabeler.Labelled p =
+          PseudoLabels.load(
+              extractor,
+              pseudo,
+              labelled.texts(),
+              labelled.tasks(),
+              minPseudo,
+              n -> Progress.builder("labelling", n).build());
       texts.addAll(p.texts());
       tasks.addAll(p.tasks());
     }
@@ -88,6 +108,9 @@ final class TrainHeadCommand implements Callable<Integer> {
             lr,
             HeadTrainer.Settings.defaults().temperature(),
             seed);
+    if (writeHeldOut != null) {
+      writeHeldOut(labelled, new HeadValidation.Settings(holdout, seed, settings));
+    }
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {
       final float[][] vectors = cache.embed(engine, texts);
       final List<HeadValidation.Row> rows =
@@ -141,6 +164,24 @@ final class TrainHeadCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void writeHeldOut(final LabelledData labelled, final HeadValidation.Settings split)
+      throws IOException {
+    final Set<String> heldOut = HeadValidation.heldOutTasks(labelled.tasks(), split);
+    final ObjectMapper mapper = new ObjectMapper();
+    final StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < labelled.tasks().size(); i++) {
+      if (heldOut.contains(labelled.tasks().get(i))) {
+        final Map<String, String> line = new LinkedHashMap<>();
+        line.put("instruction", labelled.texts().get(i));
+        line.put("task", labelled.tasks().get(i));
+        lines.append(mapper.writeValueAsString(line)).append('\n');
+      }
+    }
+    Files.writeString(writeHeldOut, lines.toString());
+    System.err.printf(
+        Locale.ROOT, "wrote the %d held-out tasks to %s%n", heldOut.size(), writeHeldOut);
   }
 
   private static void print(final HeadValidation.Row row) {

@@ -94,9 +94,16 @@ public final class LinearHead implements TaskHead {
   }
 
   /**
-   * {@code W x} for a row-major {@code out x in} matrix; shared with the trainer's forward pass.
+   * {@code W x} for a row-major {@code out x in} matrix; shared with the head trainer's forward
+   * pass.
+   *
+   * @param w the matrix
+   * @param in its columns
+   * @param out its rows
+   * @param x the vector
+   * @return the product
    */
-  static float[] multiply(final float[] w, final int in, final int out, final float[] x) {
+  public static float[] multiply(final float[] w, final int in, final int out, final float[] x) {
     final float[] y = new float[out];
     for (int r = 0; r < out; r++) {
       final int base = r * in;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskstream.tools.evaluation.EvalData;
+import dev.taskstream.tools.evaluation.EvalSet;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -365,8 +367,9 @@ class MainTest {
 
   @Test
   void shouldTrainAHeadAndCompareWithAndWithoutItInEvaluate() throws IOException {
-    // Given a head trained for one epoch on the sample
+    // Given a head trained for one epoch on the sample, its validation's held-out tasks written
     final Path head = dir.resolve("head.bin");
+    final Path heldOut = dir.resolve("held-out.jsonl");
     assertThat(
             Main.run(
                 "train-head",
@@ -378,10 +381,19 @@ class MainTest {
                 "1",
                 "--out",
                 head.toString(),
+                "--write-held-out",
+                heldOut.toString(),
                 "--cache",
                 dir.resolve("cache").toString()))
         .isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("frozen ", "head ");
+    // (the held-out file is a labelled set of a fifth of the sample's tasks, as validated)
+    final EvalSet.Labelled sample = (EvalSet.Labelled) EvalData.load(EvalData.SAMPLE);
+    final EvalSet.Labelled held = (EvalSet.Labelled) EvalData.load(heldOut.toString());
+    final long sampleTasks = sample.tasks().stream().distinct().count();
+    assertThat(held.tasks().stream().distinct().count()).isEqualTo(Math.round(sampleTasks * 0.2));
+    assertThat(sample.tasks()).containsAll(held.tasks());
+    assertThat(stderr()).contains("validation: " + Math.round(sampleTasks * 0.2) + " held-out");
     out.reset();
     // When evaluate runs with it
     assertThat(

@@ -2,6 +2,7 @@ package dev.taskstream.taxonomy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskstream.tools.training.PseudoLabeler;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,10 +2,10 @@ package dev.taskstream.tools.bench;
 
 import dev.taskstream.discovery.DiscoverySettings;
 import dev.taskstream.taxonomy.LiveTaxonomy;
-import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaskChange;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.VerbNounExtractor;
+import dev.taskstream.tools.training.PseudoLabeler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

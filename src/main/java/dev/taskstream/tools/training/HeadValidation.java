@@ -1,7 +1,5 @@
 package dev.taskstream.tools.training;
 
-import dev.taskstream.taxonomy.HeadTrainer;
-import dev.taskstream.taxonomy.LdaHead;
 import dev.taskstream.taxonomy.NameEvidence;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.TaskKey;
@@ -9,6 +7,7 @@ import dev.taskstream.tools.evaluation.EvalReport;
 import dev.taskstream.tools.evaluation.EvalSet;
 import dev.taskstream.tools.evaluation.Evaluator;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,14 +82,8 @@ public final class HeadValidation {
       final DoubleConsumer epoch,
       final java.util.function.Consumer<Split> split) {
     final List<String> tasks = corpus.tasks();
-    final List<String> labelledTasks =
-        new ArrayList<>(new LinkedHashSet<>(tasks.subList(0, corpus.labelled())));
-    Collections.shuffle(labelledTasks, new Random(settings.seed()));
-    final Set<String> heldOut =
-        new HashSet<>(
-            labelledTasks.subList(0, (int) Math.round(labelledTasks.size() * settings.holdout())));
-    final Set<String> heldOutPairs = new HashSet<>();
-    heldOut.forEach(k -> heldOutPairs.addAll(TaskKey.parse(k).pairs()));
+    final Set<String> heldOut = heldOutTasks(tasks.subList(0, corpus.labelled()), settings);
+    final Set<String> heldOutPairs = pairsOf(heldOut);
     final List<float[]> trainV = new ArrayList<>();
     final List<String> trainT = new ArrayList<>();
     final List<float[]> labelledV = new ArrayList<>();
@@ -99,8 +92,7 @@ public final class HeadValidation {
     final List<String> testT = new ArrayList<>();
     final Map<String, float[]> frozen = new HashMap<>();
     for (int i = 0; i < tasks.size(); i++) {
-      final boolean touchesHeldOut =
-          TaskKey.parse(tasks.get(i)).pairs().stream().anyMatch(heldOutPairs::contains);
+      final boolean touchesHeldOut = touches(tasks.get(i), heldOutPairs);
       if (i < corpus.labelled() && heldOut.contains(tasks.get(i))) {
         testX.add(corpus.texts().get(i));
         testT.add(tasks.get(i));
@@ -149,6 +141,42 @@ public final class HeadValidation {
             new HeadTrainer(trainV.toArray(float[][]::new), trainT, ts).train(epoch),
             namer));
     return rows;
+  }
+
+  /**
+   * The split: the labelled tasks held out, drawn as {@link #run} draws them. A training run that
+   * must not see them (an encoder's, for an uncontaminated validation) removes every instruction
+   * whose task {@linkplain #touches touches} one of them.
+   *
+   * @param labelledTasks each labelled instruction's task, in the corpus's order
+   * @param settings holdout and seed
+   * @return the held-out task keys
+   */
+  public static Set<String> heldOutTasks(
+      final List<String> labelledTasks, final Settings settings) {
+    final List<String> distinct = new ArrayList<>(new LinkedHashSet<>(labelledTasks));
+    Collections.shuffle(distinct, new Random(settings.seed()));
+    return new HashSet<>(
+        distinct.subList(0, (int) Math.round(distinct.size() * settings.holdout())));
+  }
+
+  /**
+   * @param tasks task keys
+   * @return every verb|noun pair they name
+   */
+  public static Set<String> pairsOf(final Collection<String> tasks) {
+    final Set<String> pairs = new HashSet<>();
+    tasks.forEach(k -> pairs.addAll(TaskKey.parse(k).pairs()));
+    return pairs;
+  }
+
+  /**
+   * @param task a task key
+   * @param pairs verb|noun pairs of held-out tasks
+   * @return whether the task names one of them (and so is not trained on)
+   */
+  public static boolean touches(final String task, final Set<String> pairs) {
+    return TaskKey.parse(task).pairs().stream().anyMatch(pairs::contains);
   }
 
   private static Row score(

@@ -1,8 +1,9 @@
-package dev.taskstream.taxonomy;
+package dev.taskstream.tools.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskstream.taxonomy.LinearHead;
 import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.taskstream.training;
+package dev.taskstream.tools.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The training loop on a tiny randomly initialised BERT: the block matches ONNX Runtime on it, the
@@ -113,6 +114,37 @@ class EncoderTrainerTest {
       assertThat(after.fingerprint().id()).isNotEqualTo(before.fingerprint().id());
       assertThat(after.embed(TEXTS.get(0))).isNotEqualTo(before.embed(TEXTS.get(0)));
     }
+  }
+
+  @Test
+  void shouldNeverTrainOnATaskOfExcludeTasksNorOnOneSharingItsPair(@TempDir final Path dir)
+      throws Exception {
+    // Given four tasks, one of them held out, and a merged key naming the held-out pair
+    final Path data = dir.resolve("data.jsonl");
+    final StringBuilder lines = new StringBuilder();
+    for (final String task :
+        List.of("write|poem", "fix|bug", "translate|text", "compose|poem##write|poem")) {
+      for (int i = 0; i < 3; i++) {
+        lines.append(
+            String.format("{\"instruction\": \"%s %d\", \"task\": \"%s\"}%n", task, i, task));
+      }
+    }
+    Files.writeString(data, lines.toString());
+    final Path heldOut = dir.resolve("held-out.jsonl");
+    Files.writeString(heldOut, "{\"instruction\": \"a poem\", \"task\": \"write|poem\"}\n");
+    final TrainEncoder trainer = new TrainEncoder();
+    new CommandLine(trainer)
+        .parseArgs(
+            "--data",
+            data.toString(),
+            "--exclude-tasks",
+            heldOut.toString(),
+            "--out",
+            dir.resolve("o").toString());
+    // When the training set is read
+    final List<String> tasks = trainer.load().tasks();
+    // Then neither the held-out task nor the key sharing its pair is in it; the others are whole
+    assertThat(tasks).containsOnly("fix|bug", "translate|text").hasSize(6);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.taskstream.training;
+package dev.taskstream.tools.training;
 
 /**
  * How a fine-tuning run trains, validated on construction.

@@ -1,5 +1,8 @@
-package dev.taskstream.taxonomy;
+package dev.taskstream.tools.training;
 
+import dev.taskstream.taxonomy.LinearHead;
+import dev.taskstream.taxonomy.TaskGroups;
+import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.vectors.Affine;
 import java.util.Arrays;
 import java.util.Comparator;

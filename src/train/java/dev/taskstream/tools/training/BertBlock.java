@@ -1,4 +1,4 @@
-package dev.taskstream.training;
+package dev.taskstream.tools.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

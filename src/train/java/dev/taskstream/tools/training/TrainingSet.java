@@ -1,4 +1,4 @@
-package dev.taskstream.training;
+package dev.taskstream.tools.training;
 
 import dev.taskstream.taxonomy.TaxonomyInput;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.taskstream.taxonomy;
+package dev.taskstream.tools.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.taskstream.training;
+package dev.taskstream.tools.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +9,6 @@ import dev.taskstream.embedding.EncoderWeights;
 import dev.taskstream.embedding.ModelArtifacts;
 import dev.taskstream.embedding.PromptTemplate;
 import dev.taskstream.embedding.WeightOverlay;
-import dev.taskstream.taxonomy.PseudoLabeler;
 import dev.taskstream.taxonomy.TaxonomyInput;
 import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalData;
@@ -18,11 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +66,14 @@ public final class TrainEncoder implements Callable<Integer> {
       split = ",",
       description = "Files whose instructions are never trained on (evaluation sets)")
   List<String> exclude = List.of();
+
+  @Option(
+      names = "--exclude-tasks",
+      split = ",",
+      description =
+          "Labelled files whose tasks are never trained on: every instruction whose task shares a"
+              + " verb|noun pair with one of theirs is dropped (train-head --write-held-out)")
+  List<String> excludeTasks = List.of();
 
   @Option(names = "--out", required = true, description = "The tuned model directory to write")
   Path out;
@@ -282,7 +290,8 @@ public final class TrainEncoder implements Callable<Integer> {
     }
   }
 
-  private TaxonomyInput load() throws Exception {
+  /** The instructions trained on, after --pseudo, --exclude and --exclude-tasks. */
+  TaxonomyInput load() throws Exception {
     final List<String> texts = new ArrayList<>();
     final List<String> tasks = new ArrayList<>();
     for (final String file : data) {
@@ -295,18 +304,19 @@ public final class TrainEncoder implements Callable<Integer> {
       tasks.addAll(labelled.tasks());
     }
     if (!pseudo.isEmpty()) {
-      final List<String> raw = new ArrayList<>();
-      for (final String file : pseudo) {
-        raw.addAll(EvalData.loadTexts(file));
-      }
       final PseudoLabeler.Labelled p =
-          new PseudoLabeler(new VerbNounExtractor(), new LinkedHashSet<>(tasks))
-              .labelAll(raw, new HashSet<>(texts), Integer.MAX_VALUE, () -> {});
-      System.err.printf(
-          Locale.ROOT,
-          "pseudo-labelled %,d of %,d unlabelled instructions%n",
-          p.texts().size(),
-          raw.size());
+          PseudoLabels.load(
+              new VerbNounExtractor(),
+              pseudo,
+              texts,
+              tasks,
+              Integer.MAX_VALUE,
+              n ->
+                  new ProgressBarBuilder()
+                      .setTaskName("labelling")
+                      .setInitialMax(n)
+                      .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                      .build());
       texts.addAll(p.texts());
       tasks.addAll(p.tasks());
     }
@@ -317,13 +327,31 @@ public final class TrainEncoder implements Callable<Integer> {
         excluded.addAll(labelled.texts());
       }
     }
+    final Set<String> heldOutTasks = new HashSet<>();
+    for (final String file : excludeTasks) {
+      if (!(EvalData.load(file) instanceof EvalSet.Labelled labelled)) {
+        throw new IllegalArgumentException(file + " holds no task labels (--exclude-tasks)");
+      }
+      heldOutTasks.addAll(labelled.tasks());
+    }
+    final Set<String> heldOutPairs = HeadValidation.pairsOf(heldOutTasks);
     final List<String> keptTexts = new ArrayList<>();
     final List<String> keptTasks = new ArrayList<>();
+    int droppedForTasks = 0;
     for (int i = 0; i < texts.size(); i++) {
-      if (!excluded.contains(texts.get(i))) {
+      if (HeadValidation.touches(tasks.get(i), heldOutPairs)) {
+        droppedForTasks++;
+      } else if (!excluded.contains(texts.get(i))) {
         keptTexts.add(texts.get(i));
         keptTasks.add(tasks.get(i));
       }
+    }
+    if (!excludeTasks.isEmpty()) {
+      System.err.printf(
+          Locale.ROOT,
+          "--exclude-tasks: %,d tasks held out, %,d instructions dropped%n",
+          heldOutTasks.size(),
+          droppedForTasks);
     }
     if (maxTexts != null && maxTexts < keptTexts.size()) {
       return TaxonomyInput.of(keptTexts.subList(0, maxTexts), keptTasks.subList(0, maxTexts), 2);

@@ -1,5 +1,7 @@
-package dev.taskstream.taxonomy;
+package dev.taskstream.tools.training;
 
+import dev.taskstream.taxonomy.TaskKey;
+import dev.taskstream.taxonomy.VerbNounExtractor;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;

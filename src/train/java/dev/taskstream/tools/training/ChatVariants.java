@@ -1,4 +1,4 @@
-package dev.taskstream.training;
+package dev.taskstream.tools.training;
 
 import java.util.Locale;
 import java.util.Random;

@@ -1,5 +1,7 @@
-package dev.taskstream.taxonomy;
+package dev.taskstream.tools.training;
 
+import dev.taskstream.taxonomy.LinearHead;
+import dev.taskstream.taxonomy.TaskKey;
 import dev.taskstream.vectors.Vectors;
 import java.util.ArrayList;
 import java.util.HashMap;
