@@ -17,8 +17,6 @@ import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.TaggingSet;
 import dev.taskstream.tools.training.HeadTrainer;
 import dev.taskstream.tools.training.HeadValidation;
-import dev.taskstream.tools.training.PseudoLabeler;
-import dev.taskstream.tools.training.PseudoLabels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -260,20 +258,9 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     }
     final LabelledData labelled = LabelledData.load(data);
     final VerbNounExtractor extractor = new VerbNounExtractor();
-    final List<String> texts = new ArrayList<>(labelled.texts());
-    final List<String> tasks = new ArrayList<>(labelled.tasks());
-    if (!pseudo.isEmpty()) {
-      final PseudoLabeler.Labelled p =
-          PseudoLabels.load(
-              extractor,
-              pseudo,
-              labelled.texts(),
-              labelled.tasks(),
-              Integer.MAX_VALUE,
-              n -> Progress.builder("labelling", n).build());
-      texts.addAll(p.texts());
-      tasks.addAll(p.tasks());
-    }
+    final LabelledData.Combined all = labelled.withPseudo(extractor, pseudo, Integer.MAX_VALUE);
+    final List<String> texts = all.texts();
+    final List<String> tasks = all.tasks();
     final TaxonomyInput raw = TaxonomyInput.of(texts, tasks, folds);
     System.err.println(raw.describe());
     try (EmbeddingEngine engine = EmbeddingEngine.open(embedder.toConfig())) {

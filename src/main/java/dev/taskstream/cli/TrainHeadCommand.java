@@ -7,8 +7,6 @@ import dev.taskstream.taxonomy.VerbNounExtractor;
 import dev.taskstream.tools.evaluation.EvalReport;
 import dev.taskstream.tools.training.HeadTrainer;
 import dev.taskstream.tools.training.HeadValidation;
-import dev.taskstream.tools.training.PseudoLabeler;
-import dev.taskstream.tools.training.PseudoLabels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,20 +85,9 @@ final class TrainHeadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     final VerbNounExtractor extractor = new VerbNounExtractor();
     final LabelledData labelled = LabelledData.load(data);
-    final List<String> texts = new ArrayList<>(labelled.texts());
-    final List<String> tasks = new ArrayList<>(labelled.tasks());
-    if (!pseudo.isEmpty()) {
-      final PseudoLabeler.Labelled p =
-          PseudoLabels.load(
-              extractor,
-              pseudo,
-              labelled.texts(),
-              labelled.tasks(),
-              minPseudo,
-              n -> Progress.builder("labelling", n).build());
-      texts.addAll(p.texts());
-      tasks.addAll(p.tasks());
-    }
+    final LabelledData.Combined all = labelled.withPseudo(extractor, pseudo, minPseudo);
+    final List<String> texts = all.texts();
+    final List<String> tasks = all.tasks();
     final HeadTrainer.Settings settings =
         new HeadTrainer.Settings(
             epochs,

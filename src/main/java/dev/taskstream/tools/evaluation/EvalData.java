@@ -86,7 +86,14 @@ public final class EvalData {
       array.forEach(n -> texts.add(n.asText()));
       return texts;
     }
-    final EvalSet set = parse(spec, content);
+    final List<JsonNode> values = values(spec, content);
+    if (values.stream().allMatch(EvalData::isUnlabelledLine)) {
+      // JSONL of instructions without tasks: {"instruction": …} or {"text": …} per line
+      return values.stream()
+          .map(v -> (v.has("instruction") ? v.get("instruction") : v.get("text")).asText())
+          .toList();
+    }
+    final EvalSet set = parse(spec, values);
     if (set instanceof EvalSet.Labelled labelled) {
       return labelled.texts();
     }
@@ -97,6 +104,17 @@ public final class EvalData {
   }
 
   static EvalSet parse(final String source, final String content) throws IOException {
+    return parse(source, values(source, content));
+  }
+
+  private static boolean isUnlabelledLine(final JsonNode v) {
+    return v.isObject()
+        && !v.has("task")
+        && (v.path("instruction").isTextual() || v.path("text").isTextual());
+  }
+
+  private static List<JsonNode> values(final String source, final String content)
+      throws IOException {
     final List<JsonNode> values;
     // readValues would unwrap a root array into its elements, so arrays go through readTree.
     try (MappingIterator<JsonNode> it =
@@ -112,6 +130,11 @@ public final class EvalData {
     if (values.isEmpty()) {
       throw new IOException(source + ": empty file");
     }
+    return values;
+  }
+
+  private static EvalSet parse(final String source, final List<JsonNode> values)
+      throws IOException {
     final JsonNode first = values.get(0);
     if (values.size() == 1 && first.isArray()) {
       return pairs(source, first);
