@@ -117,6 +117,84 @@ class EncoderTrainerTest {
   }
 
   @Test
+  void shouldWriteARunStoppedAtACheckpointAsItStoodWithoutTrainingFurther(@TempDir final Path dir)
+      throws Exception {
+    // Given a run of the tiny encoder that stopped after its checkpoint at step 6
+    final Path model = TinyBert.write(dir.resolve("tiny"), 5);
+    final Path out = dir.resolve("tuned");
+    final String[] args = {
+      "--data",
+      "builtin:sample",
+      "--model",
+      model.toString(),
+      "--out",
+      out.toString(),
+      "--layers",
+      "1",
+      "--steps",
+      "6",
+      "--batch",
+      "8",
+      "--learning-rate",
+      "0.001",
+      "--fp32",
+      "--seed",
+      "11"
+    };
+    final TrainEncoder options = new TrainEncoder();
+    new CommandLine(options).parseArgs(args);
+    final TrainingSet set = TrainingSet.of(options.load(), 1, 11);
+    final EmbedderConfig config =
+        EmbedderConfig.defaults()
+            .withModel(model.toString())
+            .withPrompt(dev.taskstream.embedding.PromptTemplate.PIE_SHORT);
+    final long[][] ids;
+    final dev.taskstream.embedding.Pooling pooling;
+    try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
+      ids = engine.tokenIds(set.texts);
+      pooling = engine.pooling();
+    }
+    Files.createDirectories(out);
+    final EncoderTrainer.Result stopped =
+        new EncoderTrainer(
+                EncoderWeights.read(ModelArtifacts.resolve(model.toString())),
+                pooling,
+                new TrainerSettings(1, 6, 8, 0.001f, 0.05f, 1, 11, 3, 0),
+                System.err)
+            .train(set, ids, out.resolve("checkpoint.bin"));
+    // When it is resumed with --steps at that step
+    final int code = TrainEncoder.run(append(args, "--resume"));
+    // Then it is written without a step, and ONNX Runtime serves the stopped run's vectors
+    assertThat(code).isZero();
+    final JsonNode meta = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    assertThat(meta.path("training").path("firstLoss").isNull()).isTrue();
+    assertThat(Files.exists(out.resolve("checkpoint.bin"))).isFalse();
+    try (EmbeddingEngine tuned = EmbeddingEngine.open(config.withModel(out.toString()))) {
+      final float[] served = tuned.embed(set.texts.get(0));
+      for (int i = 0; i < served.length; i++) {
+        assertThat((double) served[i])
+            .isCloseTo(stopped.probeVectors()[0][i], org.assertj.core.data.Offset.offset(1e-4));
+      }
+    }
+    // And a checkpoint past --steps is refused in one line
+    new EncoderTrainer(
+            EncoderWeights.read(ModelArtifacts.resolve(model.toString())),
+            pooling,
+            new TrainerSettings(1, 6, 8, 0.001f, 0.05f, 1, 11, 3, 0),
+            System.err)
+        .train(set, ids, out.resolve("checkpoint.bin"));
+    final String[] fewer = append(args, "--resume");
+    fewer[java.util.Arrays.asList(fewer).indexOf("6")] = "3";
+    assertThat(TrainEncoder.run(fewer)).isEqualTo(2);
+  }
+
+  private static String[] append(final String[] args, final String more) {
+    final String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = more;
+    return all;
+  }
+
+  @Test
   void shouldNeverTrainOnATaskOfExcludeTasksNorOnOneSharingItsPair(@TempDir final Path dir)
       throws Exception {
     // Given four tasks, one of them held out, and a merged key naming the held-out pair

@@ -88,52 +88,71 @@ final class EncoderTrainer {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       final BertBlock block = new BertBlock(weights, manager, settings.layers());
       final int first = block.firstTrainable();
-      final float[][] states = new float[ids.length][];
-      final float[][] base = cacheLowerLayers(block, manager, ids, states);
-      TrainingSet tasks = set;
-      if (settings.mergeSimilarity() > 0) {
-        final TaskMerge.Result merge =
-            TaskMerge.of(set.taskOfEachText(), base, settings.mergeSimilarity());
-        tasks = set.merged(merge.keyOf());
-        log.printf(
-            Locale.ROOT,
-            "merged near-synonymous keys: %d groups, %d tasks -> %d%n",
-            merge.groups().size(),
-            set.tasks(),
-            tasks.tasks());
+      final int resumeAt =
+          checkpoint != null && Files.isRegularFile(checkpoint) ? stepOf(checkpoint) : 0;
+      if (resumeAt > settings.steps()) {
+        throw new IllegalArgumentException(
+            "checkpoint "
+                + checkpoint
+                + " is at step "
+                + resumeAt
+                + ", past --steps "
+                + settings.steps()
+                + ": resume with --steps "
+                + resumeAt
+                + " or more");
       }
-      final TrainingSet withNeighbours =
-          tasks.withNearestNegatives(centroids(tasks, base), NEAREST_NEGATIVES);
+      // A run written from its last checkpoint (--resume --steps at that step) trains nothing:
+      // only the probes' lower layers are needed, to check the overlay against ONNX Runtime.
+      final boolean trains = resumeAt < settings.steps();
+      final long[][] cached = trains ? ids : Arrays.copyOf(ids, Math.min(PROBES, ids.length));
+      final float[][] states = new float[cached.length][];
+      final float[][] base = cacheLowerLayers(block, manager, cached, states);
       int startStep = 0;
-      if (checkpoint != null && Files.isRegularFile(checkpoint)) {
+      if (resumeAt > 0) {
         startStep = resume(block, checkpoint);
         log.printf(Locale.ROOT, "resumed from %s at step %d%n", checkpoint, startStep);
       }
-      final Optimizer adam =
-          Optimizer.adam().optLearningRateTracker(schedule()).optClipGrad(1.0f).build();
       double firstLoss = Double.NaN;
-      double lastLoss = Double.NaN;
       double smoothed = Double.NaN;
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("training")
-              .setInitialMax(settings.steps())
-              .startsFrom(startStep, java.time.Duration.ZERO)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err))
-              .showSpeed()
-              .build()) {
-        for (int step = startStep; step < settings.steps(); step++) {
-          final double loss = step(block, manager, adam, withNeighbours, ids, states, first, step);
-          if (Double.isNaN(firstLoss)) {
-            firstLoss = loss;
-          }
-          lastLoss = loss;
-          smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
-          bar.step();
-          bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f", smoothed));
-          if (checkpoint != null
-              && ((step + 1) % settings.checkpointEvery() == 0 || step + 1 == settings.steps())) {
-            save(block, checkpoint, step + 1);
+      if (trains) {
+        TrainingSet tasks = set;
+        if (settings.mergeSimilarity() > 0) {
+          final TaskMerge.Result merge =
+              TaskMerge.of(set.taskOfEachText(), base, settings.mergeSimilarity());
+          tasks = set.merged(merge.keyOf());
+          log.printf(
+              Locale.ROOT,
+              "merged near-synonymous keys: %d groups, %d tasks -> %d%n",
+              merge.groups().size(),
+              set.tasks(),
+              tasks.tasks());
+        }
+        final TrainingSet withNeighbours =
+            tasks.withNearestNegatives(centroids(tasks, base), NEAREST_NEGATIVES);
+        final Optimizer adam =
+            Optimizer.adam().optLearningRateTracker(schedule()).optClipGrad(1.0f).build();
+        try (ProgressBar bar =
+            new ProgressBarBuilder()
+                .setTaskName("training")
+                .setInitialMax(settings.steps())
+                .startsFrom(startStep, java.time.Duration.ZERO)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .showSpeed()
+                .build()) {
+          for (int step = startStep; step < settings.steps(); step++) {
+            final double loss =
+                step(block, manager, adam, withNeighbours, ids, states, first, step);
+            if (Double.isNaN(firstLoss)) {
+              firstLoss = loss;
+            }
+            smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
+            bar.step();
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f", smoothed));
+            if (checkpoint != null
+                && ((step + 1) % settings.checkpointEvery() == 0 || step + 1 == settings.steps())) {
+              save(block, checkpoint, step + 1);
+            }
           }
         }
       }
@@ -428,6 +447,12 @@ final class EncoderTrainer {
       }
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static int stepOf(final Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+      return in.readInt();
+    }
   }
 
   private static int resume(final BertBlock block, final Path file) throws IOException {

@@ -135,7 +135,11 @@ public final class TrainEncoder implements Callable<Integer> {
       description = "With --merge: the embedding check. Default: ${DEFAULT-VALUE}")
   double mergeSimilarity = dev.taskstream.taxonomy.TaskMerge.DEFAULT_MIN_SIMILARITY;
 
-  @Option(names = "--resume", description = "Continue from the checkpoint in --out")
+  @Option(
+      names = "--resume",
+      description =
+          "Continue from the checkpoint in --out (with --steps at its step: write that run as it"
+              + " stands, without training)")
   boolean resume;
 
   @Option(
@@ -243,8 +247,9 @@ public final class TrainEncoder implements Callable<Integer> {
     trained.put("merge", merge ? mergeSimilarity : 0);
     trained.put("instructions", set.originals);
     trained.put("tasks", set.tasks());
-    trained.put("firstLoss", result.firstLoss());
-    trained.put("lastLoss", result.lastLoss());
+    // No loss when the run was written from its last checkpoint without a step (null, not NaN)
+    trained.put("firstLoss", Double.isNaN(result.firstLoss()) ? null : result.firstLoss());
+    trained.put("lastLoss", Double.isNaN(result.lastLoss()) ? null : result.lastLoss());
     trained.put("seconds", result.seconds());
     json.writerWithDefaultPrettyPrinter()
         .writeValue(out.resolve(ModelArtifacts.METADATA_FILE).toFile(), meta);
