@@ -148,12 +148,9 @@ class EncoderTrainerTest {
         EmbedderConfig.defaults()
             .withModel(model.toString())
             .withPrompt(dev.taskstream.embedding.PromptTemplate.PIE_SHORT);
-    final long[][] ids;
-    final dev.taskstream.embedding.Pooling pooling;
-    try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
-      ids = engine.tokenIds(set.texts);
-      pooling = engine.pooling();
-    }
+    final TrainEncoder.Tokens tokens = TrainEncoder.Tokens.of(config, set.texts);
+    final long[][] ids = tokens.ids();
+    final dev.taskstream.embedding.Pooling pooling = tokens.pooling();
     Files.createDirectories(out);
     final EncoderTrainer.Result stopped =
         new EncoderTrainer(

@@ -88,31 +88,30 @@ final class EncoderTrainer {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       final BertBlock block = new BertBlock(weights, manager, settings.layers());
       final int first = block.firstTrainable();
-      final int resumeAt =
-          checkpoint != null && Files.isRegularFile(checkpoint) ? stepOf(checkpoint) : 0;
-      if (resumeAt > settings.steps()) {
+      // The checkpoint holds only the trained layers: loading it first leaves the cache unchanged.
+      final int startStep =
+          checkpoint != null && Files.isRegularFile(checkpoint) ? resume(block, checkpoint) : 0;
+      if (startStep > settings.steps()) {
         throw new IllegalArgumentException(
             "checkpoint "
                 + checkpoint
                 + " is at step "
-                + resumeAt
+                + startStep
                 + ", past --steps "
                 + settings.steps()
                 + ": resume with --steps "
-                + resumeAt
+                + startStep
                 + " or more");
+      }
+      if (startStep > 0) {
+        log.printf(Locale.ROOT, "resumed from %s at step %d%n", checkpoint, startStep);
       }
       // A run written from its last checkpoint (--resume --steps at that step) trains nothing:
       // only the probes' lower layers are needed, to check the overlay against ONNX Runtime.
-      final boolean trains = resumeAt < settings.steps();
+      final boolean trains = startStep < settings.steps();
       final long[][] cached = trains ? ids : Arrays.copyOf(ids, Math.min(PROBES, ids.length));
       final float[][] states = new float[cached.length][];
       final float[][] base = cacheLowerLayers(block, manager, cached, states);
-      int startStep = 0;
-      if (resumeAt > 0) {
-        startStep = resume(block, checkpoint);
-        log.printf(Locale.ROOT, "resumed from %s at step %d%n", checkpoint, startStep);
-      }
       double firstLoss = Double.NaN;
       double smoothed = Double.NaN;
       if (trains) {
@@ -447,12 +446,6 @@ final class EncoderTrainer {
       }
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static int stepOf(final Path file) throws IOException {
-    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-      return in.readInt();
-    }
   }
 
   private static int resume(final BertBlock block, final Path file) throws IOException {

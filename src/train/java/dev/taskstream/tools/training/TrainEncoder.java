@@ -213,15 +213,12 @@ public final class TrainEncoder implements Callable<Integer> {
               + ")");
     }
     final EmbedderConfig config = EmbedderConfig.defaults().withModel(model).withPrompt(template);
-    final long[][] ids;
-    final dev.taskstream.embedding.Pooling pooling;
-    try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
-      ids = engine.tokenIds(set.texts);
-      pooling = engine.pooling();
-    }
+    final Tokens tokens = Tokens.of(config, set.texts);
+    final dev.taskstream.embedding.Pooling pooling = tokens.pooling();
     Files.createDirectories(out);
     final EncoderTrainer.Result result =
-        new EncoderTrainer(weights, pooling, settings, System.err).train(set, ids, checkpoint);
+        new EncoderTrainer(weights, pooling, settings, System.err)
+            .train(set, tokens.ids(), checkpoint);
     final byte[] overlay =
         WeightOverlay.encode(base.name(), base.onnxSha256(), result.tensors(), !fp32);
     Files.write(out.resolve(OVERLAY_FILE), overlay);
@@ -276,6 +273,21 @@ public final class TrainEncoder implements Callable<Integer> {
     Files.deleteIfExists(checkpoint);
     System.out.println(out);
     return 0;
+  }
+
+  /**
+   * The model's token ids of the training texts, and its pooling: what the trainer needs of the
+   * service's embedder.
+   *
+   * @param ids one token-id row per text
+   * @param pooling the model's pooling
+   */
+  record Tokens(long[][] ids, dev.taskstream.embedding.Pooling pooling) {
+    static Tokens of(final EmbedderConfig config, final List<String> texts) {
+      try (EmbeddingEngine engine = EmbeddingEngine.open(config)) {
+        return new Tokens(engine.tokenIds(texts), engine.pooling());
+      }
+    }
   }
 
   /**
