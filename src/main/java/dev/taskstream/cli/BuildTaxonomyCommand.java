@@ -3,6 +3,7 @@ package dev.taskstream.cli;
 import dev.taskstream.embedding.EmbeddingEngine;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.NameEvidence;
+import dev.taskstream.taxonomy.Neighbours;
 import dev.taskstream.taxonomy.Novelty;
 import dev.taskstream.taxonomy.NoveltyCalibration;
 import dev.taskstream.taxonomy.NoveltyModel;
@@ -91,25 +92,37 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
 
   @Option(
       names = "--novelty-features",
-      paramLabel = "auto|all|top1",
+      paramLabel = "auto|all|top1|neighbour",
       description =
           "Embedding terms of the novelty model: all (top-1 similarity, margin, cohesion), top1"
-              + " (the similarity alone), or auto: both fitted, the one that ranks unseen tasks"
-              + " better kept (on --calibrate-known's prompts when they include unseen-task ones,"
-              + " else out of fold on the labelled probes). Default: ${DEFAULT-VALUE}")
+              + " (the similarity alone), neighbour (top-1 and the similarity to the k-th nearest"
+              + " training member: the bundle then holds the members' vectors), or auto: all"
+              + " three fitted, the one that ranks unseen tasks best kept (on --calibrate-known's"
+              + " prompts when they include unseen-task ones, else out of fold on the labelled"
+              + " probes; neighbour only when at least 0.01 AUC better). Default: ${DEFAULT-VALUE}")
   NoveltyFeatures noveltyFeatures = NoveltyFeatures.auto;
+
+  @Option(
+      names = "--novelty-neighbour",
+      paramLabel = "K",
+      description =
+          "Which training member the neighbour term reads: 1 is the nearest. Default:"
+              + " ${DEFAULT-VALUE}")
+  int neighbourK = NoveltyCalibration.DEFAULT_NEIGHBOUR_K;
 
   /** Lower-case names for the command line. */
   enum NoveltyFeatures {
     auto,
     all,
-    top1;
+    top1,
+    neighbour;
 
     List<NoveltyCalibration.Features> candidates() {
       return switch (this) {
-        case auto -> List.of(NoveltyCalibration.Features.ALL, NoveltyCalibration.Features.TOP1);
+        case auto -> List.of(NoveltyCalibration.Features.values());
         case all -> List.of(NoveltyCalibration.Features.ALL);
         case top1 -> List.of(NoveltyCalibration.Features.TOP1);
+        case neighbour -> List.of(NoveltyCalibration.Features.NEIGHBOUR);
       };
     }
   }
@@ -129,7 +142,9 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
   /**
    * The feature set whose model ranks unseen tasks better: on the traffic sample when it holds
    * unseen-task prompts (scored through the classification path the service runs), else out of fold
-   * on the labelled probes. Ties keep the fuller model.
+   * on the labelled probes. Ties keep the fuller model. The neighbour model makes the bundle carry
+   * every training member's vector (20 MB for the default taxonomy's 13,367), so it is kept only
+   * when it ranks at least {@link #NEIGHBOUR_MIN_GAIN} better than the best of the others.
    */
   private Choice choose(
       final Map<NoveltyCalibration.Features, NoveltyCalibration.Result> fits,
@@ -153,9 +168,15 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
                   labels, novelty(taxonomy.withNovelty(e.getValue().model()), engine, head, texts))
               : e.getValue().outOfFoldAuc();
       auc.put(e.getKey(), a);
-      if (best == null || a > auc.get(best)) {
+      if (e.getKey() != NoveltyCalibration.Features.NEIGHBOUR
+          && (best == null || a > auc.get(best))) {
         best = e.getKey();
       }
+    }
+    final Double neighbourAuc = auc.get(NoveltyCalibration.Features.NEIGHBOUR);
+    if (neighbourAuc != null
+        && (best == null || neighbourAuc >= auc.get(best) + NEIGHBOUR_MIN_GAIN)) {
+      best = NoveltyCalibration.Features.NEIGHBOUR;
     }
     final Choice choice =
         new Choice(best, onTraffic ? "traffic " + calibrateKnown : "out of fold", auc);
@@ -167,6 +188,9 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
         choice.by());
     return choice;
   }
+
+  /** The AUC the neighbour model must gain over the others to be kept by {@code auto}. */
+  static final double NEIGHBOUR_MIN_GAIN = 0.01;
 
   /** Each text's novelty under {@code taxonomy}, as the stream scores it. */
   private static double[] novelty(
@@ -253,6 +277,10 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--head-epochs needs --train-head and at least 1, not " + headEpochs);
     }
+    if (neighbourK < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--novelty-neighbour must be at least 1, not " + neighbourK);
+    }
     if (trainHead && headOption.head != null) {
       throw new IllegalArgumentException("give --head FILE or --train-head, not both");
     }
@@ -299,18 +327,26 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
       final Map<NoveltyCalibration.Features, NoveltyCalibration.Result> fits =
           new java.util.EnumMap<>(NoveltyCalibration.Features.class);
       for (final NoveltyCalibration.Features f : noveltyFeatures.candidates()) {
-        fits.put(f, NoveltyCalibration.fit(once, input.tasks(), evidence, folds, 7, falseNovel, f));
+        fits.put(
+            f,
+            NoveltyCalibration.fit(
+                once, input.tasks(), evidence, folds, 7, falseNovel, f, neighbourK));
       }
       final TaxonomyFingerprint fingerprint = TaxonomyFingerprint.of(engine.fingerprint(), head);
       final NoveltyCalibration.Features first = fits.keySet().iterator().next();
       final Taxonomy built =
           TaxonomyBuilder.build(
-              vectors,
-              input.tasks(),
-              fingerprint,
-              version,
-              labelled.sources(),
-              fits.get(first).model());
+                  vectors,
+                  input.tasks(),
+                  fingerprint,
+                  version,
+                  labelled.sources(),
+                  NoveltyModel.UNCALIBRATED)
+              // The bundle keeps them only if the chosen model reads them.
+              .withNeighbours(
+                  fits.containsKey(NoveltyCalibration.Features.NEIGHBOUR)
+                      ? Neighbours.of(vectors, input.tasks())
+                      : null);
       final List<TaggingSet.Prompt> traffic =
           calibrateKnown == null
               ? List.of()
@@ -334,6 +370,12 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
         figures.put("novelty_choice_by", choice.by());
         figures.put("novelty_choice_auc_all", choice.auc().get(NoveltyCalibration.Features.ALL));
         figures.put("novelty_choice_auc_top1", choice.auc().get(NoveltyCalibration.Features.TOP1));
+        figures.put(
+            "novelty_choice_auc_neighbour",
+            choice.auc().get(NoveltyCalibration.Features.NEIGHBOUR));
+      }
+      if (calibration.model().readsNeighbours()) {
+        figures.put("novelty_neighbour_k", neighbourK);
       }
       figures.put("out_of_fold_auc", calibration.outOfFoldAuc());
       figures.put("uses_names", calibration.usesNames());
@@ -358,10 +400,18 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
         JsonOut.print(body);
       }
       System.err.printf(
-          "wrote %s: %d tasks x %d dims; %s%n",
+          Locale.ROOT,
+          "wrote %s: %d tasks x %d dims%s; %s%n",
           out,
           taxonomy.tasks().size(),
           taxonomy.dimension(),
+          taxonomy.novelty().readsNeighbours()
+              ? String.format(
+                  Locale.ROOT,
+                  ", %d training members for the neighbour term (k = %d)",
+                  taxonomy.neighbours().size(),
+                  neighbourK)
+              : "",
           NoveltyCalibration.describe(calibration));
     }
     return 0;
@@ -424,12 +474,14 @@ final class BuildTaxonomyCommand implements Callable<Integer> {
     for (final HeadValidation.Row row : rows) {
       System.err.printf(
           Locale.ROOT,
-          "  %-8s held-out tasks: ncc=%.4f ari=%.4f novelty_auc=%.4f (embedding terms %.4f)%n",
+          "  %-8s held-out tasks: ncc=%.4f ari=%.4f novelty_auc=%.4f (embedding terms %.4f;"
+              + " with the nearest member %.4f)%n",
           row.name(),
           row.report().nccAccuracy(),
           row.report().ari().mean(),
           row.report().noveltyAuc(),
-          row.report().noveltyAucEmbedding());
+          row.report().noveltyAucEmbedding(),
+          row.report().noveltyAucNeighbour());
     }
     System.err.println("training the head on all " + input.texts().size() + " instructions");
     return new HeadTrainer(frozen, input.tasks(), settings).train(loss -> {});

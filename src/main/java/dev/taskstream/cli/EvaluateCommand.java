@@ -243,12 +243,13 @@ final class EvaluateCommand implements Callable<Integer> {
         if (r.noveltyAuc() != null) {
           out.printf(
               Locale.ROOT,
-              "  %-12s %.4f (embedding terms only: %.4f; 1 - top-1 cosine: %.4f; whole tasks"
-                  + " left out)%n",
+              "  %-12s %.4f (embedding terms only: %.4f; 1 - top-1 cosine: %.4f; with the nearest"
+                  + " member: %.4f; whole tasks left out)%n",
               "novelty_auc",
               r.noveltyAuc(),
               r.noveltyAucEmbedding(),
-              r.noveltyAucBaseline());
+              r.noveltyAucBaseline(),
+              r.noveltyAucNeighbour());
         }
       } else {
         out.printf(Locale.ROOT, ")%n  %-12s %.4f%n", "spearman", r.spearman());

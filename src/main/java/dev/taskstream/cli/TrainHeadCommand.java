@@ -142,6 +142,7 @@ final class TrainHeadCommand implements Callable<Integer> {
                       v.put("ncc", r.nccAccuracy());
                       v.put("noveltyAuc", r.noveltyAuc());
                       v.put("noveltyAucEmbedding", r.noveltyAucEmbedding());
+                      v.put("noveltyAucNeighbour", r.noveltyAucNeighbour());
                       return v;
                     })
                 .toList());
@@ -176,7 +177,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "%-8s held-out tasks=%d ari=%.4f±%.4f nmi=%.4f ncc=%.4f novelty_auc=%.4f"
-            + " (embedding terms %.4f)%n",
+            + " (embedding terms %.4f; with the nearest member %.4f)%n",
         row.name(),
         r.tasks(),
         r.ari().mean(),
@@ -184,7 +185,8 @@ final class TrainHeadCommand implements Callable<Integer> {
         r.nmi().mean(),
         r.nccAccuracy(),
         r.noveltyAuc(),
-        r.noveltyAucEmbedding());
+        r.noveltyAucEmbedding(),
+        r.noveltyAucNeighbour());
   }
 
   private static void epoch(final double loss) {

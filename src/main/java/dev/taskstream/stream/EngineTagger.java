@@ -129,7 +129,8 @@ public final class EngineTagger implements Tagger {
       final OnnxScorer.Scored scored =
           scorer.score(embedded.vectors(), centroidsOf(now), now.candidates(topK));
       vectors = scored.vectors();
-      classified = new ArrayList<>(now.classifyRanked(scored.rows(), scored.similarities(), topK));
+      classified =
+          new ArrayList<>(now.classifyRanked(scored.rows(), scored.similarities(), vectors, topK));
     } else {
       vectors = head.applyAll(embedded.vectors());
       t = lap(Stage.HEAD, t, texts.size());

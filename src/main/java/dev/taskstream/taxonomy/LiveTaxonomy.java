@@ -213,6 +213,8 @@ public final class LiveTaxonomy implements Supplier<Taxonomy> {
   private Taxonomy rebuild() {
     final List<TaskEntry> tasks = new ArrayList<>();
     final List<float[]> rows = new ArrayList<>();
+    final List<String> addedKeys = new ArrayList<>();
+    final List<float[]> addedRows = new ArrayList<>();
     for (int i = 0; i < base.tasks().size(); i++) {
       final TaskEntry t = base.tasks().get(i);
       if (!changes.containsKey(t.key())) {
@@ -236,6 +238,8 @@ public final class LiveTaxonomy implements Supplier<Taxonomy> {
                       c.cohesion(),
                       c.minSimilarity()));
               rows.add(c.centroid());
+              addedKeys.add(c.key());
+              addedRows.add(c.centroid());
             });
     final int d = base.dimension();
     final float[] matrix = new float[rows.size() * d];
@@ -248,7 +252,11 @@ public final class LiveTaxonomy implements Supplier<Taxonomy> {
         base.sources(),
         tasks,
         matrix,
-        base.novelty());
+        base.novelty(),
+        // A changed task's members go; an added task's one known phrasing is its centroid.
+        base.neighbours() == null
+            ? null
+            : base.neighbours().changed(changes.keySet(), addedKeys, addedRows));
   }
 
   /**

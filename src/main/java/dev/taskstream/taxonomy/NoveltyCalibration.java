@@ -64,8 +64,20 @@ public final class NoveltyCalibration {
     }
   }
 
-  /** One probe's features (embedding terms, then name terms when known), label and fold. */
-  private record Probe(double top1, double[] embedding, double[] withName, int label, int fold) {}
+  /** The default k of the neighbour term: the nearest training member. */
+  public static final int DEFAULT_NEIGHBOUR_K = 1;
+
+  /**
+   * One probe's features (top-1, margin and cohesion terms; the neighbour similarity, 0 when not
+   * computed; embedding then name terms when names are known), label and fold.
+   */
+  private record Probe(
+      double top1, double[] embedding, double neighbour, double[] withName, int label, int fold) {
+    /** Every embedding term, the neighbour one last: what a model's embedding logit reads. */
+    double[] terms() {
+      return new double[] {embedding[0], embedding[1], embedding[2], neighbour};
+    }
+  }
 
   /** Which embedding terms the model is fitted on. */
   public enum Features {
@@ -76,10 +88,19 @@ public final class NoveltyCalibration {
      * centroids than prompts as people type them; the margin and cohesion terms, fitted there, can
      * rank real traffic worse than the similarity alone (docs/taxonomy.md).
      */
-    TOP1;
+    TOP1,
+    /**
+     * The top-1 similarity and the similarity to the k-th nearest training member ({@link
+     * Neighbours}): the bundle then carries its members' vectors.
+     */
+    NEIGHBOUR;
 
     private double[] of(final Probe p) {
-      return this == ALL ? p.embedding() : new double[] {p.top1(), 0, 0};
+      return switch (this) {
+        case ALL -> new double[] {p.embedding()[0], p.embedding()[1], p.embedding()[2], 0};
+        case TOP1 -> new double[] {p.top1(), 0, 0, 0};
+        case NEIGHBOUR -> new double[] {p.top1(), 0, 0, p.neighbour()};
+      };
     }
   }
 
@@ -168,6 +189,33 @@ public final class NoveltyCalibration {
       final long seed,
       final double falseNovelTarget,
       final Features features) {
+    return fit(vectors, tasks, names, folds, seed, falseNovelTarget, features, DEFAULT_NEIGHBOUR_K);
+  }
+
+  /**
+   * @param vectors each fold's vectors (see {@link FoldVectors})
+   * @param tasks each instruction's task key
+   * @param names each instruction's extracted name, or null to fit the embedding terms only
+   * @param folds number of task folds (at least 2)
+   * @param seed shuffling seed
+   * @param falseNovelTarget share of known probes allowed to score novel, in (0, 0.5]
+   * @param features the embedding terms fitted (name terms only go with {@link Features#ALL})
+   * @param neighbourK with {@link Features#NEIGHBOUR}: which training member's similarity is read
+   *     (1: the nearest); each fold's probes are compared with its known tasks' members only
+   * @return the fitted model, moved to its operating point, and its figures
+   */
+  public static Result fit(
+      final FoldVectors vectors,
+      final List<String> tasks,
+      final List<NameEvidence> names,
+      final int folds,
+      final long seed,
+      final double falseNovelTarget,
+      final Features features,
+      final int neighbourK) {
+    if (neighbourK < 1) {
+      throw new IllegalArgumentException("neighbour k must be at least 1, not " + neighbourK);
+    }
     if (!(falseNovelTarget > 0 && falseNovelTarget <= 0.5)) {
       throw new IllegalArgumentException(
           "false-novel target must be in (0, 0.5]: " + falseNovelTarget);
@@ -184,19 +232,23 @@ public final class NoveltyCalibration {
                 ? members
                 : members.subList(members.size() - heldBack(members), members.size()));
       }
-      probes.addAll(new Fold(vectors.vectors(f, probed), tasks, names, groups, folds, f).probes());
+      final int k = features == Features.NEIGHBOUR ? neighbourK : 0;
+      probes.addAll(new Fold(vectors.vectors(f, probed), tasks, names, groups, folds, f).probes(k));
     }
     final int[] labels = probes.stream().mapToInt(Probe::label).toArray();
     final double embeddingAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, features::of));
     final double[] w = logistic(probes, -1, seed, features::of);
-    NoveltyModel model = new NoveltyModel(w[3], w[0], w[1], w[2]);
+    NoveltyModel model =
+        features == Features.NEIGHBOUR
+            ? new NoveltyModel(w[4], w[0], w[1], w[2], w[3], neighbourK)
+            : new NoveltyModel(w[4], w[0], w[1], w[2]);
     double auc = embeddingAuc;
     if (names != null && features == Features.ALL) {
       final double nameAuc = Ranks.auc(labels, outOfFold(probes, folds, seed, Probe::withName));
       if (nameAuc > embeddingAuc) {
         model =
             new NoveltyModel(
-                w[3],
+                w[4],
                 w[0],
                 w[1],
                 w[2],
@@ -274,7 +326,7 @@ public final class NoveltyCalibration {
           .filter(p -> p.label() == label)
           .mapToDouble(
               p -> {
-                final double z = m.embeddingLogit(p.embedding());
+                final double z = m.embeddingLogit(p.terms());
                 if (!withNames || m.withName() == null) {
                   return z;
                 }
@@ -343,6 +395,7 @@ public final class NoveltyCalibration {
     private final List<String> keys = new ArrayList<>();
     private final List<Integer> knownProbes = new ArrayList<>();
     private final List<Integer> novelProbes = new ArrayList<>();
+    private final List<Integer> members = new ArrayList<>();
     private final int fold;
     private final TaskNames taskNames;
 
@@ -365,6 +418,7 @@ public final class NoveltyCalibration {
         final int held = heldBack(members);
         final List<Integer> build = members.subList(0, members.size() - held);
         knownProbes.addAll(members.subList(members.size() - held, members.size()));
+        this.members.addAll(build);
         final float[] c = Vectors.normalizedMean(vectors, build);
         centroids.add(c);
         cohesion.add(cohesionOf(c, vectors, build));
@@ -373,18 +427,36 @@ public final class NoveltyCalibration {
       this.taskNames = new TaskNames(keys);
     }
 
-    List<Probe> probes() {
-      final List<Probe> probes = new ArrayList<>();
-      for (final int i : knownProbes) {
-        probes.add(probe(i, 0));
+    /**
+     * @param neighbourK which known member's similarity each probe reads, or 0 for none
+     * @return the known probes, then the novel ones
+     */
+    List<Probe> probes(final int neighbourK) {
+      final List<Integer> order = new ArrayList<>(knownProbes);
+      order.addAll(novelProbes);
+      final double[] neighbour = new double[order.size()];
+      if (neighbourK > 0) {
+        final int d = vectors[0].length;
+        final float[] matrix = new float[members.size() * d];
+        for (int m = 0; m < members.size(); m++) {
+          System.arraycopy(vectors[members.get(m)], 0, matrix, m * d, d);
+        }
+        final float[][] probed = order.stream().map(i -> vectors[i]).toArray(float[][]::new);
+        System.arraycopy(
+            Neighbours.kth(probed, matrix, members.size(), d, neighbourK),
+            0,
+            neighbour,
+            0,
+            neighbour.length);
       }
-      for (final int i : novelProbes) {
-        probes.add(probe(i, 1));
+      final List<Probe> probes = new ArrayList<>();
+      for (int j = 0; j < order.size(); j++) {
+        probes.add(probe(order.get(j), j < knownProbes.size() ? 0 : 1, neighbour[j]));
       }
       return probes;
     }
 
-    private Probe probe(final int i, final int label) {
+    private Probe probe(final int i, final int label, final double neighbourSimilarity) {
       final float[] v = vectors[i];
       double s1 = Double.NEGATIVE_INFINITY;
       double s2 = Double.NEGATIVE_INFINITY;
@@ -404,7 +476,7 @@ public final class NoveltyCalibration {
           names == null
               ? null
               : NoveltyModel.features(embedding, taskNames.features(names.get(i), keys.get(best)));
-      return new Probe(s1, embedding, withName, label, fold);
+      return new Probe(s1, embedding, neighbourSimilarity, withName, label, fold);
     }
   }
 

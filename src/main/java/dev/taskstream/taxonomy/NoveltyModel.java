@@ -21,6 +21,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code confidentBelow} (a confident nearest-task match: high similarity and margin, a region few
  * unseen-task probes reach), the name terms are not read and the embedding score stands.
  *
+ * <p>A model may instead add the similarity to the k-th nearest training member ({@link
+ * Neighbours}), {@code + wNeighbour * n_k}; such a model reads no names.
+ *
  * @param bias intercept
  * @param wTop1 weight of the top-1 similarity
  * @param wMargin weight of the margin
@@ -28,6 +31,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param withName the model used when a name was extracted, or null (embedding terms only)
  * @param confidentBelow the embedding logit below which a match is confident and names are not
  *     read, or null (names always read when the model has them)
+ * @param wNeighbour weight of the similarity to the k-th nearest training member, or null (the term
+ *     is not read)
+ * @param neighbourK which neighbour (1: the nearest), given exactly when {@code wNeighbour} is
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NoveltyModel(
@@ -36,7 +42,69 @@ public record NoveltyModel(
     double wMargin,
     double wCohesion,
     WithName withName,
-    Double confidentBelow) {
+    Double confidentBelow,
+    Double wNeighbour,
+    Integer neighbourK) {
+
+  /** Validates the neighbour term. */
+  public NoveltyModel {
+    if ((wNeighbour == null) != (neighbourK == null)) {
+      throw new IllegalArgumentException("a neighbour weight needs its k, and a k its weight");
+    }
+    if (neighbourK != null && neighbourK < 1) {
+      throw new IllegalArgumentException("neighbour k must be at least 1, not " + neighbourK);
+    }
+    if (wNeighbour != null && withName != null) {
+      throw new IllegalArgumentException("a novelty model reads names or neighbours, not both");
+    }
+  }
+
+  /**
+   * A model with name terms read above a confidence bound.
+   *
+   * @param bias intercept
+   * @param wTop1 weight of the top-1 similarity
+   * @param wMargin weight of the margin
+   * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
+   * @param withName the model used when a name was extracted, or null
+   * @param confidentBelow the embedding logit below which names are not read, or null
+   */
+  public NoveltyModel(
+      final double bias,
+      final double wTop1,
+      final double wMargin,
+      final double wCohesion,
+      final WithName withName,
+      final Double confidentBelow) {
+    this(bias, wTop1, wMargin, wCohesion, withName, confidentBelow, null, null);
+  }
+
+  /**
+   * A model with the neighbour term and no name terms.
+   *
+   * @param bias intercept
+   * @param wTop1 weight of the top-1 similarity
+   * @param wMargin weight of the margin
+   * @param wCohesion weight of the top-1 similarity relative to its task's cohesion
+   * @param wNeighbour weight of the similarity to the k-th nearest training member
+   * @param neighbourK which neighbour, from 1
+   */
+  public NoveltyModel(
+      final double bias,
+      final double wTop1,
+      final double wMargin,
+      final double wCohesion,
+      final double wNeighbour,
+      final int neighbourK) {
+    this(bias, wTop1, wMargin, wCohesion, null, null, wNeighbour, neighbourK);
+  }
+
+  /**
+   * @return whether the score reads the similarity to the k-th nearest training member
+   */
+  public boolean readsNeighbours() {
+    return wNeighbour != null;
+  }
 
   /** Before calibration: novelty falls as the best similarity rises, 0.5 at cosine 0.5. */
   public static final NoveltyModel UNCALIBRATED = new NoveltyModel(5, -10, 0, 0);
@@ -97,7 +165,9 @@ public record NoveltyModel(
         wMargin,
         wCohesion,
         withName == null ? null : withName.shifted(nameShift),
-        confidentBelow == null ? null : confidentBelow - shift);
+        confidentBelow == null ? null : confidentBelow - shift,
+        wNeighbour,
+        neighbourK);
   }
 
   /**
@@ -105,19 +175,40 @@ public record NoveltyModel(
    * @return this model with that confidence bound
    */
   NoveltyModel confidentBelow(final double bound) {
-    return new NoveltyModel(bias, wTop1, wMargin, wCohesion, withName, bound);
+    return new NoveltyModel(
+        bias, wTop1, wMargin, wCohesion, withName, bound, wNeighbour, neighbourK);
   }
 
   double embeddingLogit(final double top1, final double margin, final double cohesion) {
+    if (wNeighbour != null) {
+      throw new IllegalStateException("this novelty model reads the neighbour similarity too");
+    }
     return bias + wTop1 * top1 + wMargin * margin + wCohesion * (top1 - cohesion);
   }
 
   /**
-   * @param x the embedding features ({@link #features(double, double, double)})
+   * @param x the embedding features ({@link #features(double, double, double, double)})
    * @return the embedding logit
    */
   double embeddingLogit(final double[] x) {
-    return bias + wTop1 * x[0] + wMargin * x[1] + wCohesion * x[2];
+    return bias
+        + wTop1 * x[0]
+        + wMargin * x[1]
+        + wCohesion * x[2]
+        + (wNeighbour == null ? 0 : wNeighbour * x[3]);
+  }
+
+  /**
+   * @param top1 best similarity
+   * @param margin best minus second best
+   * @param cohesion cohesion of the best task
+   * @param neighbour similarity to the k-th nearest training member (read only when {@link
+   *     #readsNeighbours()})
+   * @return the novelty score in [0, 1] from the embedding terms
+   */
+  public double score(
+      final double top1, final double margin, final double cohesion, final double neighbour) {
+    return sigmoid(embeddingLogit(features(top1, margin, cohesion, neighbour)));
   }
 
   /**
@@ -215,6 +306,18 @@ public record NoveltyModel(
    */
   static double[] features(final double top1, final double margin, final double cohesion) {
     return new double[] {top1, margin, top1 - cohesion};
+  }
+
+  /**
+   * @param top1 best similarity
+   * @param margin best minus second best
+   * @param cohesion cohesion of the best task
+   * @param neighbour similarity to the k-th nearest training member
+   * @return the embedding features with the neighbour term
+   */
+  static double[] features(
+      final double top1, final double margin, final double cohesion, final double neighbour) {
+    return new double[] {top1, margin, top1 - cohesion, neighbour};
   }
 
   /** The embedding features followed by the name terms. */

@@ -18,6 +18,7 @@ public final class Taxonomy {
   private final int dimension;
   private final NoveltyModel novelty;
   private final TaskNames names;
+  private final Neighbours neighbours;
 
   /**
    * @param fingerprint what produced the vectors
@@ -34,6 +35,26 @@ public final class Taxonomy {
       final List<TaskEntry> tasks,
       final float[] centroids,
       final NoveltyModel novelty) {
+    this(fingerprint, version, sources, tasks, centroids, novelty, null);
+  }
+
+  /**
+   * @param fingerprint what produced the vectors
+   * @param version a version label
+   * @param sources source file name to its SHA-256
+   * @param tasks the tasks, in centroid-row order
+   * @param centroids unit centroids, row-major, {@code tasks.size() * dimension}
+   * @param novelty the calibrated novelty model
+   * @param neighbours the training members, or null; required when the novelty reads them
+   */
+  public Taxonomy(
+      final TaxonomyFingerprint fingerprint,
+      final String version,
+      final Map<String, String> sources,
+      final List<TaskEntry> tasks,
+      final float[] centroids,
+      final NoveltyModel novelty,
+      final Neighbours neighbours) {
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException("a taxonomy needs at least one task");
     }
@@ -52,8 +73,17 @@ public final class Taxonomy {
     this.sources = Map.copyOf(sources);
     this.tasks = List.copyOf(tasks);
     this.centroids = centroids.clone();
+    if (novelty.readsNeighbours() && neighbours == null) {
+      throw new IllegalArgumentException(
+          "taxonomy " + version + ": its novelty reads training members, and it has none");
+    }
+    if (neighbours != null && neighbours.dimension() != dimension) {
+      throw new IllegalArgumentException(
+          "training members have dimension " + neighbours.dimension() + ", taxonomy " + dimension);
+    }
     this.novelty = novelty;
     this.names = new TaskNames(this.tasks.stream().map(TaskEntry::key).toList());
+    this.neighbours = neighbours;
   }
 
   /**
@@ -74,8 +104,14 @@ public final class Taxonomy {
    * @return the classification with the novelty {@link #classify(float[], int, NameEvidence)} gives
    */
   public Classification withName(final Classification c, final NameEvidence name) {
+    if (novelty.withName() == null) {
+      // Nothing to read the name with (and a neighbour model's term is already in c).
+      return c;
+    }
     return new Classification(
-        c.top(), c.margin(), noveltyOf(c.best().similarity(), c.margin(), c.best().task(), name));
+        c.top(),
+        c.margin(),
+        noveltyOf(c.best().similarity(), c.margin(), c.best().task(), name, 0));
   }
 
   /**
@@ -83,7 +119,15 @@ public final class Taxonomy {
    * @return this taxonomy with it
    */
   public Taxonomy withNovelty(final NoveltyModel model) {
-    return new Taxonomy(fingerprint, version, sources, tasks, centroids, model);
+    return new Taxonomy(fingerprint, version, sources, tasks, centroids, model, neighbours);
+  }
+
+  /**
+   * @param members the training members (for a model that reads them), or null
+   * @return this taxonomy with them
+   */
+  public Taxonomy withNeighbours(final Neighbours members) {
+    return new Taxonomy(fingerprint, version, sources, tasks, centroids, novelty, members);
   }
 
   /**
@@ -140,7 +184,14 @@ public final class Taxonomy {
         insert(best, bestSim, t, sim);
       }
     }
-    return finish(best, bestSim, k, name);
+    return finish(best, bestSim, k, name, neighbourOf(new float[][] {vector})[0]);
+  }
+
+  /** Each vector's k-th nearest member similarity when the novelty reads it, else zeros. */
+  private double[] neighbourOf(final float[][] vectors) {
+    return novelty.readsNeighbours()
+        ? neighbours.kth(vectors, novelty.neighbourK())
+        : new double[vectors.length];
   }
 
   /**
@@ -173,6 +224,7 @@ public final class Taxonomy {
     final int keep = candidates(k);
     final int[] best = new int[keep];
     final double[] bestSim = new double[keep];
+    final double[] neighbour = neighbourOf(vectors);
     for (int i = 0; i < b; i++) {
       java.util.Arrays.fill(bestSim, Double.NEGATIVE_INFINITY);
       final int row = i * n;
@@ -182,7 +234,7 @@ public final class Taxonomy {
           insert(best, bestSim, t, sim);
         }
       }
-      out.add(finish(best, bestSim, k, names == null ? null : names[i]));
+      out.add(finish(best, bestSim, k, names == null ? null : names[i], neighbour[i]));
     }
     return out;
   }
@@ -202,11 +254,12 @@ public final class Taxonomy {
    *
    * @param rows each vector's {@link #candidates(int)} nearest task rows, best first, row-major
    * @param similarities their similarities, same layout
+   * @param vectors the unit vectors ranked (read when the novelty reads training members)
    * @param k how many candidates to return
    * @return one classification per vector, in order, without name evidence
    */
   public List<Classification> classifyRanked(
-      final int[] rows, final float[] similarities, final int k) {
+      final int[] rows, final float[] similarities, final float[][] vectors, final int k) {
     final int keep = candidates(k);
     if (rows.length != similarities.length || rows.length % keep != 0) {
       throw new IllegalArgumentException(
@@ -218,6 +271,10 @@ public final class Taxonomy {
               + keep);
     }
     final int b = rows.length / keep;
+    if (vectors.length != b) {
+      throw new IllegalArgumentException(vectors.length + " vectors for " + b + " ranked rows");
+    }
+    final double[] neighbour = neighbourOf(vectors);
     final List<Classification> out = new ArrayList<>(b);
     final int[] best = new int[keep];
     final double[] bestSim = new double[keep];
@@ -230,13 +287,17 @@ public final class Taxonomy {
         best[r] = row;
         bestSim[r] = similarities[i * keep + r];
       }
-      out.add(finish(best, bestSim, k, null));
+      out.add(finish(best, bestSim, k, null, neighbour[i]));
     }
     return out;
   }
 
   private Classification finish(
-      final int[] best, final double[] bestSim, final int k, final NameEvidence name) {
+      final int[] best,
+      final double[] bestSim,
+      final int k,
+      final NameEvidence name,
+      final double neighbour) {
     final int n = tasks.size();
     final List<TaskMatch> top = new ArrayList<>();
     for (int i = 0; i < Math.min(k, n); i++) {
@@ -244,11 +305,19 @@ public final class Taxonomy {
     }
     final double s1 = bestSim[0];
     final double margin = n > 1 ? s1 - bestSim[1] : s1;
-    return new Classification(top, margin, noveltyOf(s1, margin, tasks.get(best[0]), name));
+    return new Classification(
+        top, margin, noveltyOf(s1, margin, tasks.get(best[0]), name, neighbour));
   }
 
   private double noveltyOf(
-      final double s1, final double margin, final TaskEntry nearest, final NameEvidence name) {
+      final double s1,
+      final double margin,
+      final TaskEntry nearest,
+      final NameEvidence name,
+      final double neighbour) {
+    if (novelty.readsNeighbours()) {
+      return novelty.score(s1, margin, nearest.cohesion(), neighbour);
+    }
     return name == null
         ? novelty.score(s1, margin, nearest.cohesion())
         : novelty.score(s1, margin, nearest.cohesion(), names.features(name, nearest.key()));
@@ -336,6 +405,13 @@ public final class Taxonomy {
    */
   public NoveltyModel novelty() {
     return novelty;
+  }
+
+  /**
+   * @return the training members, or null (kept only where a novelty model may read them)
+   */
+  public Neighbours neighbours() {
+    return neighbours;
   }
 
   /**

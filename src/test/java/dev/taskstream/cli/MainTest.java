@@ -315,12 +315,70 @@ class MainTest {
     assertThat(c.path("novelty_features").asText()).isEqualTo(betterRanking(c));
   }
 
-  /** The novelty terms whose AUC the calibration figures report higher (ties: all). */
+  /**
+   * The novelty terms whose AUC the calibration figures report higher (ties: all); the neighbour
+   * model only when it is at least 0.01 higher than both.
+   */
   private static String betterRanking(final JsonNode calibration) {
-    return calibration.path("novelty_choice_auc_top1").asDouble()
-            > calibration.path("novelty_choice_auc_all").asDouble()
-        ? "top1"
-        : "all";
+    final double all = calibration.path("novelty_choice_auc_all").asDouble();
+    final double top1 = calibration.path("novelty_choice_auc_top1").asDouble();
+    if (calibration.path("novelty_choice_auc_neighbour").asDouble()
+        >= Math.max(all, top1) + BuildTaxonomyCommand.NEIGHBOUR_MIN_GAIN) {
+      return "neighbour";
+    }
+    return top1 > all ? "top1" : "all";
+  }
+
+  @Test
+  void shouldShipTheTrainingMembersWithANeighbourModelAndClassifyThroughThem() throws IOException {
+    // Given a taxonomy built with the neighbour term (the 2nd nearest member)
+    final Path bundle = dir.resolve("tax");
+    assertThat(
+            Main.run(
+                "build-taxonomy",
+                "--data",
+                "builtin:sample",
+                "--model",
+                "all-minilm-l6-v2-q",
+                "--novelty-features",
+                "neighbour",
+                "--novelty-neighbour",
+                "2",
+                "--out",
+                bundle.toString()))
+        .as(stderr())
+        .isZero();
+    // Then the bundle holds every labelled instruction's vector and its task row, and says so
+    final JsonNode json = new ObjectMapper().readTree(bundle.resolve("manifest.json").toFile());
+    final int members = json.path("members").asInt();
+    assertThat(members).isGreaterThan(25);
+    assertThat(Files.size(bundle.resolve("members.f32"))).isEqualTo(members * 384L * 4);
+    assertThat(json.path("novelty").path("neighbourK").asInt()).isEqualTo(2);
+    assertThat(json.path("calibration").path("novelty_features").asText()).isEqualTo("neighbour");
+    assertThat(stderr()).contains(members + " training members for the neighbour term (k = 2)");
+    // and classify reads it: a novelty score for each instruction
+    final Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, "{\"instruction\": \"translate this into French: good night\"}\n");
+    assertThat(
+            Main.run(
+                "classify",
+                "--model",
+                "all-minilm-l6-v2-q",
+                "--taxonomy",
+                bundle.toString(),
+                "--in",
+                in.toString()))
+        .as(stderr())
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("novelty");
+  }
+
+  @Test
+  void shouldRefuseANeighbourBelowOneAsAUsageError() {
+    assertThat(
+            Main.run("build-taxonomy", "--in", "x.jsonl", "--out", "y", "--novelty-neighbour", "0"))
+        .isEqualTo(2);
+    assertThat(stderr().strip()).contains("--novelty-neighbour must be at least 1, not 0");
   }
 
   @Test

@@ -9,6 +9,8 @@ import dev.taskstream.embedding.OnnxScorer;
 import dev.taskstream.embedding.Scoring;
 import dev.taskstream.taxonomy.Classification;
 import dev.taskstream.taxonomy.NameEvidence;
+import dev.taskstream.taxonomy.Neighbours;
+import dev.taskstream.taxonomy.NoveltyModel;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
 import dev.taskstream.taxonomy.TaxonomyBundle;
@@ -55,9 +57,27 @@ class BatchScoringEquivalenceTest {
     compare(texts);
   }
 
+  @Test
+  void shouldScoreANeighbourModelAlikeOnEveryPath() throws Exception {
+    // Given the default taxonomy reading its 2nd nearest "member" (here its centroids stand in)
+    final Taxonomy base = loaded.taxonomy();
+    final float[][] rows = new float[base.tasks().size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = base.centroid(i);
+    }
+    final Taxonomy neighbours =
+        base.withNeighbours(Neighbours.of(rows, base.tasks().stream().map(t -> t.key()).toList()))
+            .withNovelty(new NoveltyModel(4, -3, 0, 0, -6.0, 2));
+    // When the sample is scored per vector, as a batch and by ONNX Runtime's graph, Then alike
+    compare(EvalData.loadTexts(EvalData.SAMPLE), neighbours);
+  }
+
   private static void compare(final List<String> texts) {
+    compare(texts, loaded.taxonomy());
+  }
+
+  private static void compare(final List<String> texts, final Taxonomy taxonomy) {
     final TaskHead head = loaded.head();
-    final Taxonomy taxonomy = loaded.taxonomy();
     // Given the default embedder's vectors of the texts and their names, and ONNX Runtime's scoring
     final float[][] raw;
     final float[][] onnxVectors;
@@ -73,7 +93,7 @@ class BatchScoringEquivalenceTest {
       onnxVectors = scored.vectors();
       onnx = new ArrayList<>();
       final List<Classification> ranked =
-          taxonomy.classifyRanked(scored.rows(), scored.similarities(), 3);
+          taxonomy.classifyRanked(scored.rows(), scored.similarities(), scored.vectors(), 3);
       for (int i = 0; i < ranked.size(); i++) {
         // The graph ranks without names; the tagger then reads them where they matter.
         onnx.add(taxonomy.withName(ranked.get(i), extractor.evidence(texts.get(i))));

@@ -70,4 +70,25 @@ class LiveTaxonomyTest {
     assertThat(live.get().version()).isEqualTo("t1+r2");
     assertThat(live.changes()).singleElement().extracting(TaskChange::add).isEqualTo(false);
   }
+
+  @Test
+  void shouldGiveAPromotedTaskItsCentroidAsAMemberWhenNoveltyReadsMembers() {
+    // Given the three-axis taxonomy with its members and a model reading the nearest one
+    final Taxonomy base = Fixtures.axes();
+    final float[][] members = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    final LiveTaxonomy live =
+        new LiveTaxonomy(
+            base.withNeighbours(
+                    Neighbours.of(members, List.of("sort|list", "write|poem", "fix|bug")))
+                .withNovelty(new NoveltyModel(8, 0, 0, 0, -10.0, 1)));
+    final float[] between = {S, 0, S};
+    assertThat(live.get().classify(between, 2).novelty()).isGreaterThan(0.5);
+    // When a task at the x–z diagonal is added and fix|bug removed
+    assertThat(live.apply(add("plan|trip", 1, S, 0, S), 0)).isEmpty();
+    assertThat(live.apply(TaskChange.removal("fix|bug", Fixtures.FP.id(), 3, 2), 0)).isEmpty();
+    // Then an instruction at the new task is known, and fix|bug's member is gone with it
+    assertThat(live.get().classify(between, 2).novelty()).isLessThan(0.5);
+    assertThat(live.get().neighbours().tasks())
+        .containsExactly("sort|list", "write|poem", "plan|trip");
+  }
 }

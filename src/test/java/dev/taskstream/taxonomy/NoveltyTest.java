@@ -176,4 +176,119 @@ class NoveltyTest {
         .isCloseTo(r.baselineAuc(), org.assertj.core.data.Offset.offset(0.01));
     assertThat(r.model().score(0.9, 0.0, 0.0)).isLessThan(r.model().score(0.5, 0.4, 0.99));
   }
+
+  /**
+   * Ten pairs of tasks: task i's members sit in two tight modes on axes 2i and 2i+1, its twin's
+   * members on the diagonal between them, exactly where task i's centroid points. An unseen twin
+   * lands on a known centroid but on no known member; a known probe of task i is far from its own
+   * centroid but beside its task's other members.
+   */
+  private static void twins(
+      final Random random, final List<float[]> vectors, final List<String> tasks) {
+    final int d = 20;
+    for (int p = 0; p < 10; p++) {
+      for (int m = 0; m < 6; m++) {
+        final float[] v = new float[d];
+        v[2 * p + (m % 2)] = 1;
+        vectors.add(jitter(random, v));
+        tasks.add("split|mode" + p);
+        final float[] w = new float[d];
+        w[2 * p] = 1;
+        w[2 * p + 1] = 1;
+        vectors.add(jitter(random, w));
+        tasks.add("join|mode" + p);
+      }
+    }
+  }
+
+  private static float[] jitter(final Random random, final float[] v) {
+    for (int j = 0; j < v.length; j++) {
+      v[j] += (float) (0.02 * random.nextGaussian());
+    }
+    return Vectors.normalizeInPlace(v);
+  }
+
+  @Test
+  void shouldRankUnseenTasksByTheNearestMemberWhereCentroidsMislead() {
+    // Given tasks whose unseen twins sit on known centroids but on no known member
+    final Random random = new Random(11);
+    final List<float[]> vectors = new ArrayList<>();
+    final List<String> tasks = new ArrayList<>();
+    twins(random, vectors, tasks);
+    final float[][] v = vectors.toArray(float[][]::new);
+    // When calibrated on the top-1 similarity alone and with the nearest member's similarity
+    final NoveltyCalibration.Result top1 =
+        NoveltyCalibration.fit(
+            (f, p) -> v, tasks, null, 5, 1, 0.05, NoveltyCalibration.Features.TOP1);
+    final NoveltyCalibration.Result neighbour =
+        NoveltyCalibration.fit(
+            (f, p) -> v, tasks, null, 5, 1, 0.05, NoveltyCalibration.Features.NEIGHBOUR, 1);
+    // Then the neighbour term separates what the centroid cannot, and the model reads it: the
+    // closer the nearest member, the less novel
+    assertThat(top1.outOfFoldAuc()).isLessThan(0.8);
+    assertThat(neighbour.outOfFoldAuc()).isGreaterThan(0.95);
+    assertThat(neighbour.model().readsNeighbours()).isTrue();
+    assertThat(neighbour.model().neighbourK()).isEqualTo(1);
+    assertThat(neighbour.model().wNeighbour()).isNegative();
+    assertThat(top1.model().readsNeighbours()).isFalse();
+  }
+
+  @Test
+  void shouldScoreThroughTheTaxonomysMembersOnEveryClassificationPath() {
+    // Given a taxonomy of the twins' split tasks only, with their members and a neighbour model
+    final Random random = new Random(13);
+    final List<float[]> vectors = new ArrayList<>();
+    final List<String> tasks = new ArrayList<>();
+    twins(random, vectors, tasks);
+    final List<float[]> known = new ArrayList<>();
+    final List<String> knownTasks = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i).startsWith("split")) {
+        known.add(vectors.get(i));
+        knownTasks.add(tasks.get(i));
+      }
+    }
+    final float[][] v = known.toArray(float[][]::new);
+    final NoveltyModel model = new NoveltyModel(10, 0, 0, 0, -12.0, 1);
+    final Taxonomy t =
+        TaxonomyBuilder.build(
+                v,
+                knownTasks,
+                new TaxonomyFingerprint("m", "abc", "{instruction}", "CLS", "none", 20),
+                "n1",
+                java.util.Map.of(),
+                NoveltyModel.UNCALIBRATED)
+            .withNeighbours(Neighbours.of(v, knownTasks))
+            .withNovelty(model);
+    // When a vector on a known mode and one on a centroid (an unseen twin) are classified
+    final float[] onMode = new float[20];
+    onMode[0] = 1;
+    final float[] onCentroid = t.centroid(0);
+    final Classification mode = t.classify(onMode, 2);
+    final Classification twin = t.classify(onCentroid, 2);
+    // Then the twin is novel although it is the nearer to the centroid, the mode is known
+    assertThat(twin.best().similarity()).isGreaterThan(mode.best().similarity());
+    assertThat(twin.novelty()).isGreaterThan(0.5);
+    assertThat(mode.novelty()).isLessThan(0.5);
+    // and the batch and ranked paths agree with the single one
+    final List<Classification> batch = t.classifyAll(new float[][] {onMode, onCentroid}, 2, null);
+    assertThat(batch.get(0).novelty())
+        .isCloseTo(mode.novelty(), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(batch.get(1).novelty())
+        .isCloseTo(twin.novelty(), org.assertj.core.data.Offset.offset(1e-6));
+    final int[] rows = {0, 1, 0, 1};
+    final float[] sims = {
+      (float) mode.top().get(0).similarity(),
+      (float) mode.top().get(1).similarity(),
+      (float) twin.top().get(0).similarity(),
+      (float) twin.top().get(1).similarity()
+    };
+    final List<Classification> ranked =
+        t.classifyRanked(rows, sims, new float[][] {onMode, onCentroid}, 2);
+    assertThat(ranked.get(1).novelty())
+        .isCloseTo(twin.novelty(), org.assertj.core.data.Offset.offset(1e-6));
+    // and a neighbour model without members is refused
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.withNeighbours(null))
+        .hasMessageContaining("reads training members, and it has none");
+  }
 }

@@ -3,6 +3,7 @@ package dev.taskstream.taxonomy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskstream.vectors.Vectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,5 +88,57 @@ class TaxonomyBundleTest {
     // and a bundle that lost its head file is refused
     Files.delete(dir.resolve(TaxonomyBundle.HEAD));
     assertThatThrownBy(() -> TaxonomyBundle.load(dir)).hasMessageContaining("needs head");
+  }
+
+  private static Taxonomy withMembers() {
+    final Taxonomy base = Fixtures.axes();
+    final float s = (float) Math.sqrt(0.5);
+    final float[][] members = {{1, 0, 0}, {s, s, 0}, {0, 1, 0}, {0, 0, 1}};
+    return base.withNeighbours(
+            Neighbours.of(
+                members, java.util.List.of("sort|list", "sort|list", "write|poem", "fix|bug")))
+        .withNovelty(new NoveltyModel(5, -3, 0, 0, -7.5, 2));
+  }
+
+  @Test
+  void shouldRoundTripTheTrainingMembersOfANeighbourModel() throws IOException {
+    // Given a taxonomy whose novelty reads the 2nd nearest training member
+    final Taxonomy original = withMembers();
+    // When written and read back
+    TaxonomyBundle.write(original, TaskHead.NONE, dir, null, null);
+    final Taxonomy read = TaxonomyBundle.read(dir);
+    // Then the bundle has format 2 and its members, and classifies as the original does
+    assertThat(Files.readString(dir.resolve(TaxonomyBundle.MANIFEST)))
+        .contains("\"format\" : 2")
+        .contains("\"members\" : 4");
+    assertThat(read.novelty()).isEqualTo(original.novelty());
+    assertThat(read.neighbours().tasks()).isEqualTo(original.neighbours().tasks());
+    assertThat(read.neighbours().matrix()).containsExactly(original.neighbours().matrix());
+    final float[] probe = Vectors.normalizeInPlace(new float[] {0.3f, 0.9f, 0.1f});
+    assertThat(read.classify(probe, 2).novelty()).isEqualTo(original.classify(probe, 2).novelty());
+    // and the same taxonomy with a model that does not read them is written without them
+    TaxonomyBundle.write(
+        original.withNovelty(NoveltyModel.UNCALIBRATED), TaskHead.NONE, dir, null, null);
+    assertThat(dir.resolve(TaxonomyBundle.MEMBERS)).doesNotExist();
+    assertThat(Files.readString(dir.resolve(TaxonomyBundle.MANIFEST))).contains("\"format\" : 1");
+    assertThat(TaxonomyBundle.read(dir).neighbours()).isNull();
+  }
+
+  @Test
+  void shouldRefuseMembersThatDoNotMatchTheManifestOrAreMissing() throws IOException {
+    // Given a bundle with members
+    TaxonomyBundle.write(withMembers(), TaskHead.NONE, dir, null, null);
+    // When one member's vector changes, Then the bundle is refused naming the files
+    final byte[] bytes = Files.readAllBytes(dir.resolve(TaxonomyBundle.MEMBERS));
+    bytes[5] ^= 1;
+    Files.write(dir.resolve(TaxonomyBundle.MEMBERS), bytes);
+    assertThatThrownBy(() -> TaxonomyBundle.read(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("members.f32 and members.i32 do not match its manifest");
+    // and when the task rows are gone, it is refused naming the missing file
+    Files.delete(dir.resolve(TaxonomyBundle.MEMBER_TASKS));
+    assertThatThrownBy(() -> TaxonomyBundle.read(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("members.i32 is missing");
   }
 }

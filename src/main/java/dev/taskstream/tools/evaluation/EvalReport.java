@@ -24,6 +24,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     helped
  * @param noveltyAucEmbedding the same for the embedding terms alone
  * @param noveltyAucBaseline the same for {@code 1 - top-1 cosine}
+ * @param noveltyAucNeighbour the same for the model of the top-1 similarity and the nearest
+ *     training member's ({@code build-taxonomy --novelty-features neighbour})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvalReport(
@@ -41,4 +43,5 @@ public record EvalReport(
     @JsonProperty("roc_auc") Double rocAuc,
     @JsonProperty("novelty_auc") Double noveltyAuc,
     @JsonProperty("novelty_auc_embedding") Double noveltyAucEmbedding,
-    @JsonProperty("novelty_auc_baseline") Double noveltyAucBaseline) {}
+    @JsonProperty("novelty_auc_baseline") Double noveltyAucBaseline,
+    @JsonProperty("novelty_auc_neighbour") Double noveltyAucNeighbour) {}

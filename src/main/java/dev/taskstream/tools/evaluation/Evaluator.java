@@ -84,6 +84,18 @@ public final class Evaluator {
     final List<NameEvidence> names =
         namer == null ? null : set.texts().stream().map(namer).toList();
     final NoveltyCalibration.Result novelty = novelty(vectors, set.tasks(), names);
+    final NoveltyCalibration.Result neighbour =
+        novelty == null
+            ? null
+            : NoveltyCalibration.fit(
+                (fold, probes) -> vectors,
+                set.tasks(),
+                null,
+                5,
+                SPLIT_SEED,
+                NoveltyCalibration.DEFAULT_FALSE_NOVEL,
+                NoveltyCalibration.Features.NEIGHBOUR,
+                NoveltyCalibration.DEFAULT_NEIGHBOUR_K);
     return new EvalReport(
         set.source(),
         "labelled",
@@ -99,7 +111,8 @@ public final class Evaluator {
         null,
         novelty == null ? null : novelty.outOfFoldAuc(),
         novelty == null ? null : novelty.embeddingAuc(),
-        novelty == null ? null : novelty.baselineAuc());
+        novelty == null ? null : novelty.baselineAuc(),
+        neighbour == null ? null : neighbour.outOfFoldAuc());
   }
 
   /** Leave-tasks-out novelty; null when no task has two instructions to hold one back. */
@@ -136,6 +149,7 @@ public final class Evaluator {
         null,
         Ranks.spearman(sims, labels),
         Ranks.auc(set.labels(), sims),
+        null,
         null,
         null,
         null);
