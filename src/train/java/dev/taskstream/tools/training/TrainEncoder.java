@@ -254,10 +254,15 @@ public final class TrainEncoder implements Callable<Integer> {
     final double tolerance = fp32 ? FP32_TOLERANCE : FP16_TOLERANCE;
     System.err.printf(
         Locale.ROOT,
-        "loss %.3f -> %.3f in %d steps, %d s; overlay %,d bytes (%s); ONNX Runtime vs trainer: worst |diff| %.2e%n",
-        result.firstLoss(),
-        result.lastLoss(),
-        result.steps(),
+        "%s, %d s; overlay %,d bytes (%s); ONNX Runtime vs trainer: worst |diff| %.2e%n",
+        result.steps() == 0
+            ? "written from its checkpoint, no step trained"
+            : String.format(
+                Locale.ROOT,
+                "loss %.3f -> %.3f in %d steps",
+                result.firstLoss(),
+                result.lastLoss(),
+                result.steps()),
         result.seconds(),
         overlay.length,
         fp32 ? "float32" : "float16",
