@@ -152,7 +152,14 @@ public final class NoveltyCalibration {
       final long seed,
       final double falseNovelTarget) {
     return fit(
-        (fold, probed) -> vectors, tasks, names, folds, seed, falseNovelTarget, Features.ALL);
+        (fold, probed) -> vectors,
+        tasks,
+        names,
+        folds,
+        seed,
+        falseNovelTarget,
+        Features.ALL,
+        DEFAULT_NEIGHBOUR_K);
   }
 
   /**
@@ -169,27 +176,6 @@ public final class NoveltyCalibration {
      * @return unit vectors of every instruction, in input order
      */
     float[][] vectors(int fold, java.util.Set<Integer> probes);
-  }
-
-  /**
-   * @param vectors each fold's vectors (see {@link FoldVectors})
-   * @param tasks each instruction's task key
-   * @param names each instruction's extracted name, or null to fit the embedding terms only
-   * @param folds number of task folds (at least 2)
-   * @param seed shuffling seed
-   * @param falseNovelTarget share of known probes allowed to score novel, in (0, 0.5]
-   * @param features the embedding terms fitted (name terms only go with {@link Features#ALL})
-   * @return the fitted model, moved to its operating point, and its figures
-   */
-  public static Result fit(
-      final FoldVectors vectors,
-      final List<String> tasks,
-      final List<NameEvidence> names,
-      final int folds,
-      final long seed,
-      final double falseNovelTarget,
-      final Features features) {
-    return fit(vectors, tasks, names, folds, seed, falseNovelTarget, features, DEFAULT_NEIGHBOUR_K);
   }
 
   /**

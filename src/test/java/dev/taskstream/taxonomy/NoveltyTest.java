@@ -165,7 +165,8 @@ class NoveltyTest {
             5,
             1,
             0.05,
-            NoveltyCalibration.Features.TOP1);
+            NoveltyCalibration.Features.TOP1,
+            1);
 
     // Then the margin and cohesion terms are not used, novelty falls with the similarity, and the
     // out-of-fold ranking is that of 1 - top-1 (exactly within a fold; folds fit their own lines)
@@ -219,7 +220,7 @@ class NoveltyTest {
     // When calibrated on the top-1 similarity alone and with the nearest member's similarity
     final NoveltyCalibration.Result top1 =
         NoveltyCalibration.fit(
-            (f, p) -> v, tasks, null, 5, 1, 0.05, NoveltyCalibration.Features.TOP1);
+            (f, p) -> v, tasks, null, 5, 1, 0.05, NoveltyCalibration.Features.TOP1, 1);
     final NoveltyCalibration.Result neighbour =
         NoveltyCalibration.fit(
             (f, p) -> v, tasks, null, 5, 1, 0.05, NoveltyCalibration.Features.NEIGHBOUR, 1);
