@@ -26,6 +26,12 @@ public final class Neighbours {
    * @param dimension the vector dimension
    */
   public Neighbours(final float[] matrix, final List<String> tasks, final int dimension) {
+    this(matrix.clone(), tasks, dimension, true);
+  }
+
+  /** Takes {@code matrix} as it is: only for arrays built here. */
+  private Neighbours(
+      final float[] matrix, final List<String> tasks, final int dimension, final boolean owned) {
     if (tasks.isEmpty() || dimension < 1 || matrix.length != tasks.size() * dimension) {
       throw new IllegalArgumentException(
           "neighbour matrix holds "
@@ -36,7 +42,7 @@ public final class Neighbours {
               + dimension
               + " (at least one member)");
     }
-    this.matrix = matrix.clone();
+    this.matrix = matrix;
     this.tasks = List.copyOf(tasks);
     this.dimension = dimension;
   }
@@ -59,7 +65,7 @@ public final class Neighbours {
       }
       System.arraycopy(vectors[i], 0, m, i * d, d);
     }
-    return new Neighbours(m, tasks, d);
+    return new Neighbours(m, tasks, d, true);
   }
 
   /**
@@ -146,7 +152,7 @@ public final class Neighbours {
       System.arraycopy(rows.get(i), 0, m, n++ * dimension, dimension);
       keys.add(added.get(i));
     }
-    return new Neighbours(Arrays.copyOf(m, n * dimension), keys, dimension);
+    return new Neighbours(Arrays.copyOf(m, n * dimension), keys, dimension, true);
   }
 
   /**
