@@ -21,17 +21,13 @@ public final class Neighbours {
   private final int dimension;
 
   /**
+   * Takes {@code matrix} as it is: callers pass an array they built for it and do not keep.
+   *
    * @param matrix unit vectors, row-major, {@code tasks.size() * dimension}
    * @param tasks each row's task key
    * @param dimension the vector dimension
    */
-  public Neighbours(final float[] matrix, final List<String> tasks, final int dimension) {
-    this(matrix.clone(), tasks, dimension, true);
-  }
-
-  /** Takes {@code matrix} as it is: only for arrays built here. */
-  private Neighbours(
-      final float[] matrix, final List<String> tasks, final int dimension, final boolean owned) {
+  Neighbours(final float[] matrix, final List<String> tasks, final int dimension) {
     if (tasks.isEmpty() || dimension < 1 || matrix.length != tasks.size() * dimension) {
       throw new IllegalArgumentException(
           "neighbour matrix holds "
@@ -65,7 +61,7 @@ public final class Neighbours {
       }
       System.arraycopy(vectors[i], 0, m, i * d, d);
     }
-    return new Neighbours(m, tasks, d, true);
+    return new Neighbours(m, tasks, d);
   }
 
   /**
@@ -76,22 +72,10 @@ public final class Neighbours {
    * @return one similarity per vector
    */
   public double[] kth(final float[][] vectors, final int k) {
-    return kth(vectors, matrix, tasks.size(), dimension, k);
-  }
-
-  /**
-   * Each row's similarity to its k-th nearest row of {@code members}: one matrix product per chunk
-   * of rows, then a partial selection.
-   *
-   * @param vectors unit vectors
-   * @param members unit vectors, row-major
-   * @param count rows of {@code members}
-   * @param d the dimension
-   * @param k which neighbour, from 1; capped at {@code count}
-   * @return one similarity per vector
-   */
-  static double[] kth(
-      final float[][] vectors, final float[] members, final int count, final int d, final int k) {
+    // One matrix product per chunk of rows, then a partial selection.
+    final float[] members = matrix;
+    final int count = tasks.size();
+    final int d = dimension;
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, not " + k);
     }
@@ -152,7 +136,7 @@ public final class Neighbours {
       System.arraycopy(rows.get(i), 0, m, n++ * dimension, dimension);
       keys.add(added.get(i));
     }
-    return new Neighbours(Arrays.copyOf(m, n * dimension), keys, dimension, true);
+    return new Neighbours(Arrays.copyOf(m, n * dimension), keys, dimension);
   }
 
   /**

@@ -382,6 +382,7 @@ public final class NoveltyCalibration {
     private final List<Integer> knownProbes = new ArrayList<>();
     private final List<Integer> novelProbes = new ArrayList<>();
     private final List<Integer> members = new ArrayList<>();
+    private final List<String> memberTasks = new ArrayList<>();
     private final int fold;
     private final TaskNames taskNames;
 
@@ -405,6 +406,7 @@ public final class NoveltyCalibration {
         final List<Integer> build = members.subList(0, members.size() - held);
         knownProbes.addAll(members.subList(members.size() - held, members.size()));
         this.members.addAll(build);
+        build.forEach(m -> memberTasks.add(tasks.get(m)));
         final float[] c = Vectors.normalizedMean(vectors, build);
         centroids.add(c);
         cohesion.add(cohesionOf(c, vectors, build));
@@ -420,21 +422,12 @@ public final class NoveltyCalibration {
     List<Probe> probes(final int neighbourK) {
       final List<Integer> order = new ArrayList<>(knownProbes);
       order.addAll(novelProbes);
-      final double[] neighbour = new double[order.size()];
-      if (neighbourK > 0) {
-        final int d = vectors[0].length;
-        final float[] matrix = new float[members.size() * d];
-        for (int m = 0; m < members.size(); m++) {
-          System.arraycopy(vectors[members.get(m)], 0, matrix, m * d, d);
-        }
-        final float[][] probed = order.stream().map(i -> vectors[i]).toArray(float[][]::new);
-        System.arraycopy(
-            Neighbours.kth(probed, matrix, members.size(), d, neighbourK),
-            0,
-            neighbour,
-            0,
-            neighbour.length);
-      }
+      final double[] neighbour =
+          neighbourK > 0
+              ? Neighbours.of(
+                      members.stream().map(m -> vectors[m]).toArray(float[][]::new), memberTasks)
+                  .kth(order.stream().map(i -> vectors[i]).toArray(float[][]::new), neighbourK)
+              : new double[order.size()];
       final List<Probe> probes = new ArrayList<>();
       for (int j = 0; j < order.size(); j++) {
         probes.add(probe(order.get(j), j < knownProbes.size() ? 0 : 1, neighbour[j]));
