@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskstream.embedding.BuiltinModel;
 import dev.taskstream.embedding.EmbedderConfig;
 import dev.taskstream.embedding.EmbeddingEngine;
+import dev.taskstream.embedding.ModelArtifacts;
 import dev.taskstream.embedding.ModelContractException;
 import dev.taskstream.taxonomy.TaskHead;
 import dev.taskstream.taxonomy.Taxonomy;
@@ -31,8 +32,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Texts/s and per-call p50/p99 for batch sizes 1, 8, 32, 64 with and without"
-            + " length bucketing, beside langchain4j's in-process model for the same weights;"
-            + " prints the ratio ours/theirs measured in this run.")
+            + " length bucketing, beside langchain4j's in-process model for the same weights"
+            + " (a tuned model: its untuned weights, and the untuned model on our side too);"
+            + " prints the ratios measured in this run.")
 final class BenchCommand implements Callable<Integer> {
   private static final int[] BATCH_SIZES = {1, 8, 32, 64};
 
@@ -59,13 +61,25 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     final EmbedderConfig base = embedder.toConfig().withCacheSize(0);
-    final BuiltinModel builtin =
-        BuiltinModel.byName(base.model())
+    final BuiltinModel weights =
+        ModelArtifacts.untunedBuiltin(base.model())
             .orElseThrow(
                 () ->
                     new ModelContractException(
-                        "bench compares against langchain4j's copy of a built-in model; use one of "
-                            + BuiltinModel.names()));
+                        "bench compares against langchain4j's copy of the built-in weights a model"
+                            + " runs on, and '"
+                            + base.model()
+                            + "' runs on none: use one of "
+                            + BuiltinModel.names()
+                            + " or a tuned directory over one"));
+    // A tuned model is its untuned model's graph with other initializer values: langchain4j's
+    // copy of the untuned weights is the reference, and the untuned model on our side is measured
+    // too. The reference loads before anything is measured, so a refusal comes first.
+    final Consumer<List<String>> reference = ReferenceModels.embedderFor(weights);
+    final Optional<EmbedderConfig> untuned =
+        weights.modelName().equals(base.model())
+            ? Optional.empty()
+            : Optional.of(base.withModel(weights.modelName()));
     final List<String> all = EvalData.loadTexts(textsFile);
     final List<String> texts = all.subList(0, Math.min(limit, all.size()));
     final WindowBenchmark bench = new WindowBenchmark(texts, window, repeats);
@@ -82,12 +96,12 @@ final class BenchCommand implements Callable<Integer> {
     // langchain4j's own model for the same weights, fed the same prompted texts (rendering 64
     // strings costs microseconds against hundreds of milliseconds per window).
     final WindowBenchmark.HeadToHead h2h;
+    final Optional<WindowBenchmark.HeadToHead> tunedVsUntuned;
     final Optional<ClassificationCost> cost;
     try (EmbeddingEngine engine = EmbeddingEngine.open(base)) {
       final WindowBenchmark.Contender ourSide =
           new WindowBenchmark.Contender(
               "taskstream", base.batchSize(), base.bucketing(), engine::embed);
-      final Consumer<List<String>> reference = ReferenceModels.embedderFor(builtin);
       final WindowBenchmark.Contender theirSide =
           new WindowBenchmark.Contender(
               "langchain4j",
@@ -95,14 +109,32 @@ final class BenchCommand implements Callable<Integer> {
               false,
               w -> reference.accept(w.stream().map(base.prompt()::apply).toList()));
       h2h = bench.compare(ourSide, theirSide);
+      tunedVsUntuned =
+          untuned.isPresent()
+              ? Optional.of(compare(bench, ourSide, untuned.get()))
+              : Optional.empty();
       cost = classificationCost(engine, texts);
     }
     System.err.printf(
         Locale.ROOT,
         "head-to-head ratios per round: %s%n",
         java.util.Arrays.toString(h2h.ratios()));
-    report(base, texts.size(), ours, h2h, cost);
+    report(base, weights, texts.size(), ours, h2h, tunedVsUntuned, cost);
     return 0;
+  }
+
+  /** The tuned model against its untuned weights on our side, same settings, alternating passes. */
+  private static WindowBenchmark.HeadToHead compare(
+      final WindowBenchmark bench,
+      final WindowBenchmark.Contender tuned,
+      final EmbedderConfig untuned)
+      throws Exception {
+    try (EmbeddingEngine engine = EmbeddingEngine.open(untuned)) {
+      return bench.compare(
+          tuned,
+          new WindowBenchmark.Contender(
+              "untuned", untuned.batchSize(), untuned.bucketing(), engine::embed));
+    }
   }
 
   /** Median microseconds per classification against a taxonomy of {@code tasks} tasks. */
@@ -133,9 +165,11 @@ final class BenchCommand implements Callable<Integer> {
 
   private void report(
       final EmbedderConfig config,
+      final BuiltinModel weights,
       final int n,
       final List<Measurement> ours,
       final WindowBenchmark.HeadToHead h2h,
+      final Optional<WindowBenchmark.HeadToHead> tunedVsUntuned,
       final Optional<ClassificationCost> cost)
       throws Exception {
     final Measurement configured = h2h.a();
@@ -155,6 +189,13 @@ final class BenchCommand implements Callable<Integer> {
       root.set("theirs", mapper.valueToTree(theirs));
       root.put("ratio", ratio);
       root.set("ratio_per_round", mapper.valueToTree(h2h.ratios()));
+      root.put("reference_weights", weights.modelName());
+      tunedVsUntuned.ifPresent(
+          t -> {
+            root.set("untuned", mapper.valueToTree(t.b()));
+            root.put("tuned_over_untuned_ratio", t.medianRatio());
+            root.set("tuned_over_untuned_per_round", mapper.valueToTree(t.ratios()));
+          });
       cost.ifPresent(
           c -> {
             root.put("classify_us_per_instruction", c.micros());
@@ -190,11 +231,26 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "ratio ours/theirs = %.2f (median of %d alternating rounds; batch=%d bucketing=%s vs"
-            + " langchain4j embedAll)%n",
+            + " langchain4j embedAll of %s)%n",
         ratio,
         h2h.ratios().length,
         configured.batchSize(),
-        configured.bucketing());
+        configured.bucketing(),
+        weights.modelName());
+    tunedVsUntuned.ifPresent(
+        t -> {
+          System.out.println(
+              "tuned against its untuned weights, same settings, alternating passes:");
+          print(t.a());
+          print(t.b());
+          System.out.printf(
+              Locale.ROOT,
+              "ratio tuned/untuned = %.2f (median of %d alternating rounds; %s vs %s)%n",
+              t.medianRatio(),
+              t.ratios().length,
+              config.model(),
+              weights.modelName());
+        });
     cost.ifPresent(
         c ->
             System.out.printf(

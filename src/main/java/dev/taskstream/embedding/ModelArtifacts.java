@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The bytes of one encoder and what we know about it, resolved from a built-in name or a directory.
@@ -57,6 +58,49 @@ public record ModelArtifacts(
             + "' is neither a built-in ("
             + BuiltinModel.names()
             + ") nor a directory holding model.onnx and tokenizer.json");
+  }
+
+  /**
+   * The built-in model whose untuned weights a spec runs on: the built-in itself, or the base a
+   * tuned built-in or a tuned directory's {@code model.json} names, followed down to a model
+   * without an overlay. A tuned model has that model's graph, operators and shapes, only other
+   * initializer values.
+   *
+   * @param spec a built-in name or a model directory
+   * @return empty for a directory holding its own graph (no built-in underneath)
+   * @throws ModelContractException when a directory's {@code model.json} cannot be read or its
+   *     bases run in a circle
+   */
+  public static Optional<BuiltinModel> untunedBuiltin(final String spec) {
+    String current = spec;
+    for (int depth = 0; depth < 16; depth++) {
+      final var builtin = BuiltinModel.byName(current);
+      if (builtin.isPresent()) {
+        BuiltinModel model = builtin.get();
+        while (model.base().isPresent()) {
+          model = model.base().get();
+        }
+        return Optional.of(model);
+      }
+      final Path dir = Path.of(current);
+      final JsonNode meta;
+      try {
+        meta = readMetadata(dir.resolve(METADATA_FILE));
+      } catch (IOException e) {
+        throw new ModelContractException("cannot read " + dir.resolve(METADATA_FILE) + ": " + e, e);
+      }
+      if (!Files.isDirectory(dir) || !meta.hasNonNull(BASE_KEY)) {
+        return Optional.empty();
+      }
+      final String baseSpec = meta.get(BASE_KEY).asText();
+      final Path baseDir = dir.resolve(baseSpec);
+      current =
+          BuiltinModel.byName(baseSpec).isPresent() || !Files.isDirectory(baseDir)
+              ? baseSpec
+              : baseDir.toString();
+    }
+    throw new ModelContractException(
+        "model '" + spec + "': its model.json bases run more than 16 deep (a circle?)");
   }
 
   private static ModelArtifacts fromBuiltin(final BuiltinModel model) {
@@ -136,6 +180,7 @@ public record ModelArtifacts(
    * and the overlay file beside it; no copy of the base graph is kept.
    */
   private static ModelArtifacts fromOverlay(final Path dir, final JsonNode meta) {
+    untunedBuiltin(dir.toString()); // bases that run in a circle: one line, not a stack overflow
     final String baseSpec = meta.get(BASE_KEY).asText();
     final Path overlayFile = dir.resolve(meta.path(OVERLAY_KEY).asText("overlay.bin"));
     if (!Files.isRegularFile(overlayFile)) {

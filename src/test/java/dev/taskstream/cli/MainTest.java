@@ -110,6 +110,39 @@ class MainTest {
   }
 
   @Test
+  void shouldBenchTheDefaultTunedModelAgainstItsUntunedWeights() throws IOException {
+    // Given the default model, which is tuned (an overlay on bge-small-en-v15), and a few texts
+    // When bench runs on it with tiny settings
+    assertThat(Main.run("bench", "--limit", "4", "--window", "2", "--repeats", "1", "--json"))
+        .as(stderr())
+        .isZero();
+
+    // Then langchain4j's copy of the untuned weights is the reference, and the tuned model is
+    // measured against the untuned one on our side in the same run
+    final JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(report.path("model").asText()).isEqualTo("bge-small-en-v15-pie");
+    assertThat(report.path("reference_weights").asText()).isEqualTo("bge-small-en-v15");
+    assertThat(report.path("ratio").asDouble()).isPositive();
+    assertThat(report.path("tuned_over_untuned_ratio").asDouble()).isPositive();
+    assertThat(report.path("untuned").path("name").asText()).isEqualTo("untuned");
+  }
+
+  @Test
+  void shouldRefuseToBenchAModelWithoutBuiltInWeightsInOneLineBeforeMeasuring() throws IOException {
+    // Given a model directory holding a graph of its own (no built-in underneath)
+    final Path own = Files.createDirectories(dir.resolve("own"));
+    Files.writeString(own.resolve("model.onnx"), "not a graph");
+    Files.writeString(own.resolve("tokenizer.json"), "{}");
+
+    // When bench is asked for it, Then one line says what bench compares against, exit 1
+    assertThat(Main.run("bench", "--model", own.toString(), "--limit", "2")).isEqualTo(1);
+    assertThat(stderr().strip())
+        .startsWith("taskstream: bench compares against langchain4j's copy")
+        .doesNotContain("\n")
+        .doesNotContain("measured");
+  }
+
+  @Test
   void shouldRefuseAnUnknownBenchReaderAsAUsageError() {
     // Given a reader that is neither routed nor tagged
     // When bench-stream is asked for it

@@ -111,6 +111,44 @@ class WeightOverlayTest {
     assertThat(tuned.pooling()).isEqualTo(base.pooling());
   }
 
+  @Test
+  void shouldFollowTunedModelsDownToTheUntunedBuiltInTheyRunOn(@TempDir final Path dir)
+      throws Exception {
+    // Given a tuned directory over the tuned built-in, and a directory tuned over that directory
+    final Path first = Files.createDirectories(dir.resolve("first"));
+    Files.writeString(first.resolve("model.json"), "{\"base\": \"bge-small-en-v15-pie\"}");
+    final Path second = Files.createDirectories(dir.resolve("second"));
+    Files.writeString(second.resolve("model.json"), "{\"base\": \"../first\"}");
+    final Path own = Files.createDirectories(dir.resolve("own"));
+
+    // Then each runs on bge-small-en-v15's graph; a plain built-in on itself; a directory with a
+    // graph of its own on no built-in
+    assertThat(ModelArtifacts.untunedBuiltin("bge-small-en-v15-pie"))
+        .contains(BuiltinModel.BGE_SMALL_EN_V15);
+    assertThat(ModelArtifacts.untunedBuiltin(first.toString()))
+        .contains(BuiltinModel.BGE_SMALL_EN_V15);
+    assertThat(ModelArtifacts.untunedBuiltin(second.toString()))
+        .contains(BuiltinModel.BGE_SMALL_EN_V15);
+    assertThat(ModelArtifacts.untunedBuiltin("all-minilm-l6-v2"))
+        .contains(BuiltinModel.ALL_MINILM_L6_V2);
+    assertThat(ModelArtifacts.untunedBuiltin(own.toString())).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseTunedDirectoriesWhoseBasesRunInACircle(@TempDir final Path dir)
+      throws Exception {
+    // Given a tuned directory that names itself as its base
+    Files.writeString(dir.resolve("model.json"), "{\"base\": \".\"}");
+    // When its untuned weights are looked for, or it is resolved
+    // Then one line says the bases run in a circle (no stack overflow)
+    assertThatThrownBy(() -> ModelArtifacts.untunedBuiltin(dir.toString()))
+        .isInstanceOf(ModelContractException.class)
+        .hasMessageContaining("a circle");
+    assertThatThrownBy(() -> ModelArtifacts.resolve(dir.toString()))
+        .isInstanceOf(ModelContractException.class)
+        .hasMessageContaining("a circle");
+  }
+
   @Property
   void shouldKeepFloat16WithinItsPrecision(
       @ForAll @FloatRange(min = -60000f, max = 60000f) final float value) {
