@@ -36,6 +36,9 @@ public record ModelArtifacts(
   /** In {@code model.json}: the overlay file, relative to the directory. */
   public static final String OVERLAY_KEY = "overlay";
 
+  /** How many tuned directories may stand on one another before their bases count as a circle. */
+  private static final int MAX_BASE_DEPTH = 16;
+
   /**
    * Resolves a built-in model name or a model directory.
    *
@@ -44,13 +47,20 @@ public record ModelArtifacts(
    * @throws ModelContractException with one actionable line when nothing fits
    */
   public static ModelArtifacts resolve(final String spec) {
+    return resolve(spec, 0);
+  }
+
+  private static ModelArtifacts resolve(final String spec, final int depth) {
+    if (depth > MAX_BASE_DEPTH) {
+      throw circle(spec);
+    }
     final var builtin = BuiltinModel.byName(spec);
     if (builtin.isPresent()) {
       return fromBuiltin(builtin.get());
     }
     final Path dir = Path.of(spec);
     if (Files.isDirectory(dir)) {
-      return fromDirectory(dir);
+      return fromDirectory(dir, depth);
     }
     throw new ModelContractException(
         "model '"
@@ -73,7 +83,7 @@ public record ModelArtifacts(
    */
   public static Optional<BuiltinModel> untunedBuiltin(final String spec) {
     String current = spec;
-    for (int depth = 0; depth < 16; depth++) {
+    for (int depth = 0; depth <= MAX_BASE_DEPTH; depth++) {
       final var builtin = BuiltinModel.byName(current);
       if (builtin.isPresent()) {
         BuiltinModel model = builtin.get();
@@ -83,24 +93,34 @@ public record ModelArtifacts(
         return Optional.of(model);
       }
       final Path dir = Path.of(current);
-      final JsonNode meta;
-      try {
-        meta = readMetadata(dir.resolve(METADATA_FILE));
-      } catch (IOException e) {
-        throw new ModelContractException("cannot read " + dir.resolve(METADATA_FILE) + ": " + e, e);
-      }
-      if (!Files.isDirectory(dir) || !meta.hasNonNull(BASE_KEY)) {
+      if (!Files.isDirectory(dir)) {
         return Optional.empty();
       }
-      final String baseSpec = meta.get(BASE_KEY).asText();
-      final Path baseDir = dir.resolve(baseSpec);
-      current =
-          BuiltinModel.byName(baseSpec).isPresent() || !Files.isDirectory(baseDir)
-              ? baseSpec
-              : baseDir.toString();
+      final JsonNode meta = metadata(dir);
+      if (!meta.hasNonNull(BASE_KEY)) {
+        return Optional.empty();
+      }
+      current = baseSpec(dir, meta);
     }
-    throw new ModelContractException(
-        "model '" + spec + "': its model.json bases run more than 16 deep (a circle?)");
+    throw circle(spec);
+  }
+
+  private static ModelContractException circle(final String spec) {
+    return new ModelContractException(
+        "model '"
+            + spec
+            + "': its model.json bases run more than "
+            + MAX_BASE_DEPTH
+            + " deep (a circle?)");
+  }
+
+  /** A tuned directory's base: a built-in name wins, a directory relative to the tuned one next. */
+  private static String baseSpec(final Path dir, final JsonNode meta) {
+    final String base = meta.get(BASE_KEY).asText();
+    final Path baseDir = dir.resolve(base);
+    return BuiltinModel.byName(base).isPresent() || !Files.isDirectory(baseDir)
+        ? base
+        : baseDir.toString();
   }
 
   private static ModelArtifacts fromBuiltin(final BuiltinModel model) {
@@ -139,15 +159,10 @@ public record ModelArtifacts(
     }
   }
 
-  private static ModelArtifacts fromDirectory(final Path dir) {
-    final JsonNode overlayMeta;
-    try {
-      overlayMeta = readMetadata(dir.resolve(METADATA_FILE));
-    } catch (IOException e) {
-      throw new ModelContractException("cannot read " + dir.resolve(METADATA_FILE) + ": " + e, e);
-    }
-    if (overlayMeta.hasNonNull(BASE_KEY)) {
-      return fromOverlay(dir, overlayMeta);
+  private static ModelArtifacts fromDirectory(final Path dir, final int depth) {
+    final JsonNode meta = metadata(dir);
+    if (meta.hasNonNull(BASE_KEY)) {
+      return fromOverlay(dir, meta, depth);
     }
     final Path onnxFile = dir.resolve("model.onnx");
     final Path tokenizerFile = dir.resolve("tokenizer.json");
@@ -159,7 +174,6 @@ public record ModelArtifacts(
     }
     try {
       final byte[] onnx = Files.readAllBytes(onnxFile);
-      final JsonNode meta = readMetadata(dir.resolve(METADATA_FILE));
       final String name = meta.path("name").asText(dir.getFileName().toString());
       final Pooling pooling = Pooling.parse(meta.path("pooling").asText("mean"));
       final int maxPositions = meta.path("maxTokens").asInt(512);
@@ -179,9 +193,9 @@ public record ModelArtifacts(
    * A tuned model directory: {@code model.json} names the base model (a built-in or a directory)
    * and the overlay file beside it; no copy of the base graph is kept.
    */
-  private static ModelArtifacts fromOverlay(final Path dir, final JsonNode meta) {
-    untunedBuiltin(dir.toString()); // bases that run in a circle: one line, not a stack overflow
-    final String baseSpec = meta.get(BASE_KEY).asText();
+  private static ModelArtifacts fromOverlay(final Path dir, final JsonNode meta, final int depth) {
+    // The base first: bases that run in a circle are named so, whatever else is missing.
+    final ModelArtifacts base = resolve(baseSpec(dir, meta), depth + 1);
     final Path overlayFile = dir.resolve(meta.path(OVERLAY_KEY).asText("overlay.bin"));
     if (!Files.isRegularFile(overlayFile)) {
       throw new ModelContractException(
@@ -191,11 +205,6 @@ public record ModelArtifacts(
               + overlayFile.getFileName()
               + ", which is missing");
     }
-    final Path baseDir = dir.resolve(baseSpec);
-    final ModelArtifacts base =
-        BuiltinModel.byName(baseSpec).isPresent() || !Files.isDirectory(baseDir)
-            ? resolve(baseSpec)
-            : resolve(baseDir.toString());
     final String name = meta.path("name").asText(dir.getFileName().toString());
     return WeightOverlay.read(overlayFile).applyTo(base, name);
   }
@@ -216,6 +225,15 @@ public record ModelArtifacts(
       return WeightOverlay.parse(in.readAllBytes(), overlay).applyTo(base, name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode metadata(final Path dir) {
+    final Path file = dir.resolve(METADATA_FILE);
+    try {
+      return readMetadata(file);
+    } catch (IOException e) {
+      throw new ModelContractException("cannot read " + file + ": " + e, e);
     }
   }
 

@@ -73,26 +73,24 @@ public final class Neighbours {
    */
   public double[] kth(final float[][] vectors, final int k) {
     // One matrix product per chunk of rows, then a partial selection.
-    final float[] members = matrix;
-    final int count = tasks.size();
-    final int d = dimension;
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, not " + k);
     }
+    final int count = tasks.size();
     final int keep = Math.min(k, count);
     final double[] out = new double[vectors.length];
     final float[] top = new float[keep];
     for (int start = 0; start < vectors.length; start += CHUNK) {
       final int rows = Math.min(CHUNK, vectors.length - start);
-      final float[] batch = new float[rows * d];
+      final float[] batch = new float[rows * dimension];
       for (int i = 0; i < rows; i++) {
-        if (vectors[start + i].length != d) {
+        if (vectors[start + i].length != dimension) {
           throw new IllegalArgumentException(
-              "vector has dimension " + vectors[start + i].length + ", members " + d);
+              "vector has dimension " + vectors[start + i].length + ", members " + dimension);
         }
-        System.arraycopy(vectors[start + i], 0, batch, i * d, d);
+        System.arraycopy(vectors[start + i], 0, batch, i * dimension, dimension);
       }
-      final float[] sims = Gemm.timesTransposed(batch, rows, members, count, d);
+      final float[] sims = Gemm.timesTransposed(batch, rows, matrix, count, dimension);
       for (int i = 0; i < rows; i++) {
         Arrays.fill(top, Float.NEGATIVE_INFINITY);
         final int base = i * count;

@@ -382,7 +382,7 @@ public final class NoveltyCalibration {
     private final List<Integer> knownProbes = new ArrayList<>();
     private final List<Integer> novelProbes = new ArrayList<>();
     private final List<Integer> members = new ArrayList<>();
-    private final List<String> memberTasks = new ArrayList<>();
+    private final List<String> tasks;
     private final int fold;
     private final TaskNames taskNames;
 
@@ -394,6 +394,7 @@ public final class NoveltyCalibration {
         final int folds,
         final int fold) {
       this.vectors = vectors;
+      this.tasks = tasks;
       this.names = names;
       this.fold = fold;
       for (int g = 0; g < groups.size(); g++) {
@@ -406,7 +407,6 @@ public final class NoveltyCalibration {
         final List<Integer> build = members.subList(0, members.size() - held);
         knownProbes.addAll(members.subList(members.size() - held, members.size()));
         this.members.addAll(build);
-        build.forEach(m -> memberTasks.add(tasks.get(m)));
         final float[] c = Vectors.normalizedMean(vectors, build);
         centroids.add(c);
         cohesion.add(cohesionOf(c, vectors, build));
@@ -425,7 +425,8 @@ public final class NoveltyCalibration {
       final double[] neighbour =
           neighbourK > 0
               ? Neighbours.of(
-                      members.stream().map(m -> vectors[m]).toArray(float[][]::new), memberTasks)
+                      members.stream().map(m -> vectors[m]).toArray(float[][]::new),
+                      members.stream().map(tasks::get).toList())
                   .kth(order.stream().map(i -> vectors[i]).toArray(float[][]::new), neighbourK)
               : new double[order.size()];
       final List<Probe> probes = new ArrayList<>();
